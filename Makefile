@@ -1,0 +1,45 @@
+# ruhrgraph: `make serve` and `make test` do all their own set-up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 4
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install build serve test lint bench system-deps clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install ruhrgraph (editable) with the test extra
+
+system-deps: ## Install Debian's chromium and wrk (browser tests, benchmarks) if missing
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk >/dev/null; \
+	fi
+
+build: install ## Build the graph into data/build/current
+	$(VENV)/bin/ruhrgraph build
+
+serve: build ## Build, then serve on http://$(HOST):$(PORT) with a production server
+	$(VENV)/bin/ruhrgraph serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: install system-deps lint ## Lint, then run the whole test suite
+	$(PY) -m pytest
+
+lint: install ## ruff over the package, tests, benchmarks and server.py
+	$(VENV)/bin/ruff check ruhrgraph tests bench server.py
+
+bench: install system-deps build ## Run the benchmarks in bench/ (figures in bench/results/)
+	$(PY) bench/run_all.py
+
+clean: ## Remove the build output and caches (keeps .venv)
+	rm -rf data/build tests/artifacts bench/results .pytest_cache .ruff_cache

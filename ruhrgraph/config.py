@@ -1,0 +1,81 @@
+"""Configuration in one place: every setting with its default and its meaning.
+
+Settings are read, in this order of precedence, from a mapping given to
+:func:`load` (tests), from environment variables ``RUHRGRAPH_<NAME>``, and from the
+defaults below. ``docs/configuration.md`` is generated from :data:`SETTINGS` and a test
+fails when it is stale.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("BASE_IRI", "https://w3id.org/ruhrgraph/", "Base of every entity IRI."),
+    Setting("SOURCE", str(ROOT / "data" / "source" / "000_105bd650c26cdedc.txt"),
+            "The catalogue text the graph is built from."),
+    Setting("REFERENCE_DIR", str(ROOT / "data" / "reference"),
+            "Curated reference data (ministries, fields, places, organisations)."),
+    Setting("BUILD_DIR", str(ROOT / "data" / "build"),
+            "Where `ruhrgraph build` writes the store, dumps and docs."),
+    Setting("BACKEND", "", "URL of a remote SPARQL 1.1 endpoint; empty: the embedded store."),
+    Setting("QUERY_TIMEOUT", 10.0, "Seconds a SPARQL query may run before it is stopped."),
+    Setting("MAX_QUERY_BYTES", 100_000, "Largest accepted SPARQL query text, in bytes."),
+    Setting("MAX_RESULT_ROWS", 100_000, "Rows (or triples) at most in one result."),
+    Setting("SERVICE_ALLOWLIST", "",
+            "Space-separated endpoint IRIs that SERVICE may call; empty: none."),
+    Setting("CACHE_SIZE", 512, "Entries of the in-memory result cache per worker."),
+    Setting("LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+            "Licence of the graph and its distributions (DCAT-AP.de licence IRI)."),
+    Setting("ATTRIBUTION", "Land Nordrhein-Westfalen (Staatskanzlei), Ruhr-Konferenz: "
+            "Handlungsfelder und Projekte der Ruhr-Konferenz (2020); ruhrgraph",
+            "Attribution text the licence asks for."),
+    Setting("PUBLISHER_NAME", "ruhrgraph", "Name of the publisher of the catalogue."),
+    Setting("PUBLISHER_URL", "https://w3id.org/ruhrgraph/", "Home page of the publisher."),
+    Setting("CONTACT_EMAIL", "ruhrgraph@example.org", "Contact point e-mail of the dataset."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    if isinstance(setting.default, bool):
+        return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes"}
+    if isinstance(setting.default, int) and not isinstance(value, int):
+        return int(value)
+    if isinstance(setting.default, float) and not isinstance(value, float):
+        return float(value)
+    return value
+
+
+def load(overrides: Mapping[str, Any] | None = None,
+         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """All settings as a dict: defaults, then ``RUHRGRAPH_*`` variables, then ``overrides``."""
+    environ = os.environ if environ is None else environ
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = setting.default
+        env = environ.get(f"RUHRGRAPH_{setting.name}")
+        if env is not None:
+            value = env
+        config[setting.name] = _coerce(setting, value)
+    for name, value in (overrides or {}).items():
+        if name in _BY_NAME:
+            config[name] = _coerce(_BY_NAME[name], value)
+        else:
+            config[name] = value
+    return config
