@@ -12,20 +12,22 @@ from ruhrgraph import __version__
 def _cmd_extract(args: argparse.Namespace) -> int:
     from ruhrgraph import config as cfg
     from ruhrgraph import export
+    from ruhrgraph import reference as ref
     from ruhrgraph.extract import ReadError
 
     settings = cfg.load()
     try:
+        reference = ref.load(settings["REFERENCE_DIR"])
         linked = export.linked_catalogue(args.source or settings["SOURCE"],
                                          settings["REFERENCE_DIR"])
-    except ReadError as error:
+    except (ReadError, ref.ReferenceError) as error:
         print(f"ruhrgraph extract: {error}", file=sys.stderr)
         return 2
     if args.csv:
-        for path in export.write_csv(linked, args.csv):
+        for path in export.write_csv(linked, reference, args.csv):
             print(path, file=sys.stderr)
         return 0
-    sys.stdout.buffer.write(export.to_json(linked).encode("utf-8"))
+    sys.stdout.buffer.write(export.to_json(linked, reference).encode("utf-8"))
     sys.stdout.buffer.write(b"\n")
     return 0
 

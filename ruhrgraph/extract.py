@@ -410,7 +410,7 @@ def parse(text: str, source_name: str = "<text>", sha256: str | None = None,
                 start = draft.heading.start + offset
                 title_span = Span(draft.heading.number, draft.heading.number, start,
                                   start + len(draft.title))
-        last_line = max((r.span.line_end for r in rows.values()))
+        last_line = max(r.span.line_end for r in rows.values())
         span = Span(draft.heading.number, last_line, draft.heading.start,
                     max(r.span.end for r in rows.values()))
         projects.append(Project(

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass(frozen=True)
 class Span:
-    """A passage of the source: lines ``line_start``..``line_end`` and offsets ``start``..``end``."""
+    """A passage of the source: lines and offsets from ``start`` to ``end``."""
 
     line_start: int
     line_end: int
@@ -25,7 +25,7 @@ class Span:
 
 @dataclass(frozen=True)
 class Finding:
-    """Something the reader or the linker noticed: ``kind`` is a short slug, e.g. ``title-differs``."""
+    """Something the reader or linker noticed; ``kind`` is a slug, e.g. ``title-differs``."""
 
     line: int
     kind: str
