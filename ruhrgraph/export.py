@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from ruhrgraph.extract import read
-from ruhrgraph.link import link, load_project_aliases
+from ruhrgraph.link import link, load_project_aliases, load_stop_phrases
 from ruhrgraph.records import EntityLink, LinkedCatalogue
 from ruhrgraph.reference import Reference
 from ruhrgraph.reference import load as load_reference
@@ -21,7 +21,8 @@ def linked_catalogue(source: str | Path, reference_dir: str | Path) -> LinkedCat
     """Read ``source`` and link it against the reference data in ``reference_dir``."""
     catalogue = read(source)
     reference = load_reference(reference_dir)
-    return link(catalogue, reference, load_project_aliases(reference_dir))
+    return link(catalogue, reference, load_project_aliases(reference_dir),
+                load_stop_phrases(reference_dir))
 
 
 def to_dict(linked: LinkedCatalogue, reference: Reference) -> dict:

@@ -44,6 +44,21 @@ class ProjectAlias:
     alias: str
 
 
+def load_stop_phrases(directory: str | Path) -> tuple[str, ...]:
+    """``stop_phrases.csv``: phrases whose names are no mentions ("Region Köln", "KfW 432").
+
+    A stop phrase is matched like any name; being longer, it hides the names inside it.
+    """
+    path = Path(directory) / "stop_phrases.csv"
+    if not path.is_file():
+        return ()
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != ("phrase", "reason"):
+            raise ReferenceError(f"{path}:1: header must be phrase,reason")
+        return tuple(row["phrase"].strip() for row in reader if row["phrase"].strip())
+
+
 def load_project_aliases(directory: str | Path) -> tuple[ProjectAlias, ...]:
     """``project_aliases.csv``: variants by which the text refers to a catalogue project."""
     path = Path(directory) / "project_aliases.csv"
@@ -65,7 +80,8 @@ class Gazetteer:
     """Every surface form to look for, compiled into one longest-first alternation."""
 
     def __init__(self, reference: Reference, catalogue: Catalogue,
-                 project_aliases: tuple[ProjectAlias, ...] = ()):
+                 project_aliases: tuple[ProjectAlias, ...] = (),
+                 stop_phrases: tuple[str, ...] = ()):
         self.entries: dict[str, list[_Entry]] = defaultdict(list)
         for place in reference.places:
             self._add(place.name, _Entry("place", place.ags, "name"))
@@ -84,15 +100,23 @@ class Gazetteer:
                 self._add(_bare_title(title), _Entry("project", project.code, "title"))
         for alias in project_aliases:
             self._add(alias.alias, _Entry("project", alias.code, "alias"))
+        for phrase in stop_phrases:
+            self.entries[phrase.strip()] = [_Entry("stop", "", "stop")]
         surfaces = sorted(self.entries, key=lambda s: (-len(s), s))
-        # a name stands alone: no letter or digit may touch it; places may take a genitive s
+        # A name stands alone: no letter or digit may touch it, and it is not the head or the
+        # tail of a hyphenated compound ("EU-Ratspräsidentschaft", "Duisburg-Essen"), unless
+        # the compound itself is a listed name. Places may take a genitive s.
         alternation = "|".join(re.escape(s) for s in surfaces)
-        self.pattern = re.compile(rf"(?<![\w])(?:{alternation})(?:s(?![\w]))?(?![\w])")
+        self.pattern = re.compile(rf"(?<![\w])(?<!\w-)(?:{alternation})(?:s(?![\w]))?"
+                                  rf"(?![\w])(?!-\w)")
 
     def _add(self, surface: str, entry: _Entry) -> None:
         surface = surface.strip()
-        if surface and entry not in self.entries[surface]:
-            self.entries[surface].append(entry)
+        if not surface:
+            return
+        known = self.entries[surface]
+        if not any(e.category == entry.category and e.key == entry.key for e in known):
+            known.append(entry)
 
     def lookup(self, matched: str) -> tuple[str, list[_Entry]] | None:
         if matched in self.entries:
@@ -122,6 +146,10 @@ _NOT_CANDIDATES = {
     "FuE", "UWE", "RUHR", "TV", "VC", "PPA", "PPAP", "IKT", "VHS", "CO", "B2B", "II", "III",
     "UN", "FUSSBALL", "TRÄUMER", "MINT", "BMBF", "GmbH", "AG", "PR", "KI", "NRWir", "EFRE",
     "App", "Apps", "DFB", "CdS", "Stk", "OB", "GZ", "ZS",
+    "WLAN",  # wireless network
+    "FH",    # Fachhochschule, generic
+    "ÜBS",   # überbetriebliche Bildungsstätten, generic
+    "TN",    # Teilnehmende
 }
 
 
@@ -150,9 +178,10 @@ def _links(found: dict[str, dict[str, list[Mention]]],
 
 
 def link(catalogue: Catalogue, reference: Reference,
-         project_aliases: tuple[ProjectAlias, ...] = ()) -> LinkedCatalogue:
+         project_aliases: tuple[ProjectAlias, ...] = (),
+         stop_phrases: tuple[str, ...] = ()) -> LinkedCatalogue:
     """Find places, organisations, other ministries and projects named in every project."""
-    gazetteer = Gazetteer(reference, catalogue, project_aliases)
+    gazetteer = Gazetteer(reference, catalogue, project_aliases, stop_phrases)
     masked = markup.mask(catalogue.text)
     line_starts = _line_starts(catalogue.text)
     findings: list[Finding] = list(catalogue.findings)
@@ -178,12 +207,14 @@ def link(catalogue: Catalogue, reference: Reference,
                 m_start, m_end = match.start(), match.end()
                 covered.append((m_start, m_end))
                 mention_text = catalogue.text[m_start:m_end]
-                categories = {e.category for e in entries}
+                categories = {e.category for e in entries} & {"place", "organisation"}
                 if len(categories) > 1:
                     findings.append(Finding(line_of(m_start), "ambiguous-name",
                                             f"project {project.code}: {surface!r} names a "
                                             f"{' and a '.join(sorted(categories))}"))
                 for entry in entries:
+                    if entry.category == "stop":
+                        continue
                     if entry.category == "ministry" and lead and entry.key == lead.key:
                         continue
                     if entry.category == "project" and entry.key == project.code:
@@ -203,4 +234,4 @@ def link(catalogue: Catalogue, reference: Reference,
                                     _links(found, "place"), _links(found, "organisation"),
                                     _links(found, "ministry"), _links(found, "project")))
     return LinkedCatalogue(catalogue, tuple(linked),
-                           tuple(sorted(findings, key=lambda f: (f.line, f.kind, f.message))))
+                           tuple(sorted(set(findings), key=lambda f: (f.line, f.kind, f.message))))

@@ -1,0 +1,153 @@
+"""The link stage on real excerpts, and its quality against the hand annotation."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from ruhrgraph import reference as ref
+from ruhrgraph.extract import read
+from ruhrgraph.link import link, load_project_aliases, load_stop_phrases
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "data" / "source" / "000_105bd650c26cdedc.txt"
+REFERENCE = ROOT / "data" / "reference"
+ANNOTATION = json.loads((ROOT / "tests" / "data" / "annotation.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return ref.load(REFERENCE)
+
+
+@pytest.fixture(scope="module")
+def linked(reference):
+    return link(read(SOURCE), reference, load_project_aliases(REFERENCE),
+                load_stop_phrases(REFERENCE))
+
+
+def project(linked, code):
+    return next(p for p in linked.projects if p.project.code == code)
+
+
+def surfaces(links):
+    return {link.key: [m.text for m in link.mentions] for link in links}
+
+
+def test_every_mention_slices_the_source_exactly(linked):
+    text = linked.catalogue.text
+    count = 0
+    for item in linked.projects:
+        for links in (item.places, item.organisations, item.other_ministries,
+                      item.related_projects):
+            for link_ in links:
+                for mention in link_.mentions:
+                    assert text[mention.start:mention.end] == mention.text
+                    line_start = text.rfind("\n", 0, mention.start) + 1
+                    assert text.count("\n", 0, line_start) + 1 == mention.line
+                    assert item.project.span.start <= mention.start < item.project.span.end
+                    count += 1
+    assert count > 100
+
+
+def test_sites_count_for_their_city(linked):
+    # 04-06 Open District Hub Bochum: "Bochum Weitmar" is a quarter of Bochum
+    places = surfaces(project(linked, "04-06").places)
+    assert places == {"05911000": ["Bochum Weitmar", "Bochum Weitmar", "Bochum-Weitmar"]}
+    # 05-02: "Mark 51°7 in Bochum"
+    places = surfaces(project(linked, "05-02").places)
+    assert places == {"05911000": ["Mark 51°7", "Bochum"]}
+
+
+def test_cities_named_in_a_list(linked):
+    # 11-01: "in den Innovationsräumen Dortmund, Essen, Duisburg &amp; Bochum"
+    places = surfaces(project(linked, "11-01").places)
+    assert list(places) == ["05913000", "05113000", "05112000", "05911000"]
+
+
+def test_a_city_inside_an_organisation_name_is_no_place(linked):
+    # 19-06: "Ruhr-Uni Bochum, der Uni Duisburg-Essen"
+    item = project(linked, "19-06")
+    assert item.places == ()
+    orgs = surfaces(item.organisations)
+    assert any("Ruhr-Uni Bochum" in forms for forms in orgs.values())
+    assert any("Uni Duisburg-Essen" in forms for forms in orgs.values())
+
+
+def test_other_ministries(linked):
+    # 03-02 names "Ressorts (MKFFI, MSB, MAGS, MHKBG, JM, FM)"
+    item = project(linked, "03-02")
+    assert [link_.key for link_ in item.other_ministries] == ["mkffi", "msb", "mags", "mhkbg",
+                                                              "jm", "fm"]
+    assert item.ministry_key == "im"
+
+
+def test_related_projects_by_title_and_variant(linked):
+    assert surfaces(project(linked, "06-02").related_projects) == {
+        "06-01": ["Metropole Ruhr- digitale Modelldestination NRW"]}
+    assert surfaces(project(linked, "04-02").related_projects) == {
+        "04-01": ["Projektauftrag „SmarteQuartiere.NRW“"],
+        "04-03": ["Marketingkampagne Erneuerbare Energien"]}
+    assert surfaces(project(linked, "15-02").related_projects) == {
+        "15-01": ["Excellence Departments", "Excellence Departments"]}
+    for item in linked.projects:
+        assert item.project.code not in {link_.key for link_ in item.related_projects}
+
+
+def test_generic_words_are_not_organisations(linked, reference):
+    names = {o.name for o in reference.organisations}
+    aliases = {a for o in reference.organisations for a in o.aliases}
+    for word in ("Kommunen", "Hochschulen", "Polizei", "Universitäten", "Schulen", "Kammern",
+                 "Jobcenter", "Landesregierung"):
+        assert word not in names and word not in aliases
+
+
+def _gold_org_key(entry, reference):
+    forms = {entry["name"], *entry["surface"]}
+    for org in reference.organisations:
+        if forms & {org.name, *org.aliases}:
+            return org.key
+    return "unmapped:" + entry["name"]
+
+
+def quality(linked, reference):
+    gold_places, gold_orgs, got_places, got_orgs = set(), set(), set(), set()
+    for code, entry in ANNOTATION["projects"].items():
+        gold_places |= {(code, p["ags"]) for p in entry["places"]}
+        gold_orgs |= {(code, _gold_org_key(o, reference)) for o in entry["organisations"]}
+        item = project(linked, code)
+        got_places |= {(code, link_.key) for link_ in item.places}
+        got_orgs |= {(code, link_.key) for link_ in item.organisations}
+
+    def pr(gold, got):
+        hits = len(gold & got)
+        return hits / len(got) if got else 1.0, hits / len(gold) if gold else 1.0
+
+    return pr(gold_places, got_places), pr(gold_orgs, got_orgs), (gold_places, got_places,
+                                                                   gold_orgs, got_orgs)
+
+
+def test_annotation_covers_at_least_20_projects():
+    assert len(ANNOTATION["projects"]) >= 20
+    text = SOURCE.read_text("utf-8")
+    for entry in ANNOTATION["projects"].values():
+        for item in entry["places"] + entry["organisations"]:
+            for form in item["surface"]:
+                assert form in text
+        for place in entry["places"]:
+            assert re.fullmatch(r"[0-9]{8}", place["ags"])
+
+
+def test_precision_and_recall_against_the_annotation(linked, reference):
+    (place_p, place_r), (org_p, org_r), sets = quality(linked, reference)
+    gold_places, got_places, gold_orgs, got_orgs = sets
+    report = (f"places P={place_p:.3f} R={place_r:.3f} "
+              f"(missed {sorted(gold_places - got_places)}, "
+              f"extra {sorted(got_places - gold_places)}); "
+              f"organisations P={org_p:.3f} R={org_r:.3f} "
+              f"(missed {sorted(gold_orgs - got_orgs)}, extra {sorted(got_orgs - gold_orgs)})")
+    assert place_p >= 0.95 and place_r >= 0.95, report
+    assert org_p >= 0.95 and org_r >= 0.95, report
