@@ -32,7 +32,13 @@ KINDS: dict[str, str] = {
     "catalog": r"ruhrgraph",
     "service": r"sparql",
     "graph": r"catalogue|ontology|meta",
+    "scheme": r"fields",
+    "software": r"[0-9A-Za-z.+-]+",
 }
+
+#: Suffix of the keys of the synthetic replicas of ``ruhrgraph build --scale N``.
+REPLICA_SUFFIX = re.compile(r"-x([0-9]+)$")
+_FRAGMENT = re.compile(r"[a-z][a-z0-9-]*")
 
 _KIND_RE = {kind: re.compile(pattern) for kind, pattern in KINDS.items()}
 
@@ -108,11 +114,32 @@ class Iris:
     def graph(self, name: str) -> str:
         return self.of("graph", name)
 
+    def scheme(self, name: str) -> str:
+        return self.of("scheme", name)
+
+    def software(self, version: str) -> str:
+        return self.of("software", version)
+
+    @staticmethod
+    def fragment(iri: str, name: str) -> str:
+        """A part of an entity described on the entity's page: ``<iri>#<name>``
+        (a passage, a selector, a geometry, an instant). The web layer resolves it by
+        the IRI before the ``#``."""
+        if "#" in iri or not _FRAGMENT.fullmatch(name):
+            raise ValueError(f"bad fragment {name!r} of {iri!r}")
+        return f"{iri}#{name}"
+
     def parse(self, iri: str) -> tuple[str, str] | None:
         """``(kind, key)`` of an entity IRI under this base, or None."""
         if not iri.startswith(self.base):
             return None
         return parse_path(iri[len(self.base):])
+
+
+def replica_suffix(code: str) -> str:
+    """The synthetic-replica suffix of a project code: ``13-01-x2`` -> ``-x2``, else ``""``."""
+    match = REPLICA_SUFFIX.search(code)
+    return match.group(0) if match else ""
 
 
 def parse_path(path: str) -> tuple[str, str] | None:
