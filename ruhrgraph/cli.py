@@ -32,6 +32,56 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+
+    from ruhrgraph import backend
+    from ruhrgraph import config as cfg
+    from ruhrgraph.store import ReadStore, StoreError
+
+    settings = cfg.load()
+    env = dict(os.environ)
+    if not settings["BACKEND"]:
+        # Resolve `current` once, so every worker (also one started later) serves one build.
+        store_dir = backend.store_dir(settings)
+        try:
+            ReadStore.open(store_dir)
+        except StoreError as error:
+            print(f"ruhrgraph serve: {error}", file=sys.stderr)
+            return 2
+        env["RUHRGRAPH_STORE_DIR"] = str(store_dir)
+    env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ruhrgraph-metrics-")
+    env.setdefault("RUHRGRAPH_THREADS", str(args.threads))
+    argv = [sys.executable, "-m", "gunicorn", "-c", "python:ruhrgraph.web.gunicorn_conf",
+            "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
+            "ruhrgraph.web:create_app()"]
+    print(f"ruhrgraph serve: http://{args.host}:{args.port}/sparql "
+          f"({args.workers} workers)", file=sys.stderr)
+    os.execve(sys.executable, argv, env)  # noqa: S606 - our own argv, no shell
+    return 0  # not reached
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from ruhrgraph import backend, remote
+    from ruhrgraph import config as cfg
+    from ruhrgraph.store import ReadStore, StoreError
+
+    settings = cfg.load({"STORE_DIR": args.store} if args.store else None)
+    try:
+        read_store = ReadStore.open(backend.store_dir(settings))
+        sent = remote.push(read_store, args.to)
+    except (StoreError, remote.RemoteError) as error:
+        print(f"ruhrgraph load: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"ruhrgraph load: cannot reach {args.to}: {error}", file=sys.stderr)
+        return 2
+    for graph, size in sent:
+        print(f"{graph}\t{size} bytes")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ruhrgraph", description=__doc__)
     parser.add_argument("--version", action="version", version=f"ruhrgraph {__version__}")
@@ -41,6 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", help="catalogue text (default: the shipped copy)")
     p.add_argument("--csv", metavar="DIR", help="write CSV tables into DIR instead")
     p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("serve", help="serve the built graph with gunicorn (production server)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=4, help="worker processes")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker")
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("load", help="push the built graph to a SPARQL Graph Store")
+    p.add_argument("--to", required=True, metavar="URL",
+                   help="Graph Store Protocol endpoint, e.g. http://host:7878/store")
+    p.add_argument("--store", help="store directory (default: the current build's)")
+    p.set_defaults(func=_cmd_load)
     return parser
 
 

@@ -39,6 +39,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SERVICE_ALLOWLIST", "",
             "Space-separated endpoint IRIs that SERVICE may call; empty: none."),
     Setting("CACHE_SIZE", 512, "Entries of the in-memory result cache per worker."),
+    Setting("CACHE_MAX_BYTES", 64_000_000,
+            "Bytes of result bodies the cache holds at most per worker; 0 turns it off."),
+    Setting("CACHE_ENTRY_MAX_BYTES", 2_000_000,
+            "Largest result body, in bytes, that is kept in the cache."),
+    Setting("CACHE_MAX_AGE", 300,
+            "Seconds in `Cache-Control: max-age` of query results (and of a cache entry, "
+            "which matters with a remote backend whose data may change)."),
+    Setting("STORE_DIR", "",
+            "Store to serve; empty: the `store/` of the build `BUILD_DIR/current` points to "
+            "(resolved once, at start-up)."),
+    Setting("QUERIES_DIR", str(ROOT / "queries"),
+            "Canned queries (*.rq) offered as examples on the query page."),
+    Setting("QUERY_THREADS", 4,
+            "Threads per web worker that evaluate queries (a request waits for its query "
+            "at most QUERY_TIMEOUT seconds)."),
+    Setting("RECYCLE_ON_TIMEOUT", True,
+            "After answering a timeout, end the gunicorn worker process that ran the query "
+            "(gunicorn starts a fresh one): the only way to stop an embedded query."),
+    Setting("ACCESS_LOG", True, "Write one JSON line per request to stderr."),
     Setting("LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
             "Licence of the graph and its distributions (DCAT-AP.de licence IRI)."),
     Setting("ATTRIBUTION", "Land Nordrhein-Westfalen (Staatskanzlei), Ruhr-Konferenz: "

@@ -80,6 +80,7 @@ class Analysis:
     normalised: str
     cacheable: bool
     services: tuple[str, ...]
+    has_dataset: bool = False  # FROM or FROM NAMED: the query names its own dataset
 
 
 @dataclass
@@ -224,9 +225,10 @@ def analyse(text: str, allowlist: frozenset[str] = frozenset()) -> Analysis:
     services = _check(main, allowlist, prefixes)
     for fork in scans[1:]:
         _check(fork, allowlist, prefixes)
+    has_dataset = any(kind == "word" and value.upper() == "FROM" for kind, value in main.tokens)
     return Analysis(form=form, normalised=" ".join(v for _, v in main.tokens),
                     cacheable=not any(s.nondeterministic for s in scans),
-                    services=tuple(services))
+                    services=tuple(services), has_dataset=has_dataset)
 
 
 def dataset_iri_ok(iri: str) -> bool:

@@ -159,15 +159,16 @@ class ReadStore:
 
     def evaluate(self, query: str, *, default_graphs: Iterable[str] | None = None,
                  named_graphs: Iterable[str] | None = None, max_rows: int = 100_000,
-                 base_iri: str | None = None) -> Result:
+                 base_iri: str | None = None, union_default: bool = True) -> Result:
         """Evaluate ``query`` completely (call it in a thread that may be abandoned).
 
-        Without dataset IRIs the default graph is the union of all graphs; with either
-        list given, the dataset is exactly those graphs (SPARQL 1.1 Protocol §2.1.4).
+        Without dataset IRIs the default graph is the union of all graphs (unless
+        ``union_default`` is false: the query has FROM clauses); with either list given, the
+        dataset is exactly those graphs (SPARQL 1.1 Protocol §2.1.4).
         """
         kwargs: dict = {"base_iri": base_iri}
         if default_graphs is None and named_graphs is None:
-            kwargs["use_default_graph_as_union"] = True
+            kwargs["use_default_graph_as_union"] = union_default
         else:
             kwargs["default_graph"] = [NamedNode(g) for g in default_graphs or ()]
             kwargs["named_graphs"] = [NamedNode(g) for g in named_graphs or ()]

@@ -1,0 +1,101 @@
+"""What the web layer queries: the embedded store of the current build, or a remote endpoint.
+
+Both answer ``evaluate(query, form, default_graphs=, named_graphs=, max_rows=)`` with a
+complete :class:`~ruhrgraph.store.Result`, ``graph_names()`` and ``healthy()``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ruhrgraph import store
+from ruhrgraph.remote import RemoteBackend
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """The data version: build id and time (from ``manifest.json``), for caches and ETags."""
+
+    build_id: str
+    created: datetime
+    manifest: dict[str, Any]
+
+
+class LocalBackend:
+    """The embedded store, opened read-only once. A query cannot be cancelled, so a timed-out
+    query ends its worker process (``recycle_on_timeout``)."""
+
+    recycle_on_timeout = True
+
+    def __init__(self, read_store: store.ReadStore):
+        self.store = read_store
+
+    def evaluate(self, query: str, form: str | None, *, default_graphs=None, named_graphs=None,
+                 max_rows: int = 100_000, has_dataset: bool = False) -> store.Result:
+        return self.store.evaluate(query, default_graphs=default_graphs,
+                                   named_graphs=named_graphs, max_rows=max_rows,
+                                   union_default=not has_dataset)
+
+    def graph_names(self) -> list[str]:
+        return self.store.graph_names()
+
+    def healthy(self) -> bool:
+        return self.store.ask("ASK { }")
+
+
+class Remote(RemoteBackend):
+    recycle_on_timeout = False  # the request ends by itself at the HTTP timeout
+
+
+def release_dir(settings: dict[str, Any]) -> Path:
+    """The build being served: ``STORE_DIR``'s parent, or ``BUILD_DIR/current`` resolved."""
+    if settings.get("STORE_DIR"):
+        return Path(settings["STORE_DIR"]).resolve().parent
+    return (Path(settings["BUILD_DIR"]) / "current").resolve()
+
+
+def store_dir(settings: dict[str, Any]) -> Path:
+    if settings.get("STORE_DIR"):
+        return Path(settings["STORE_DIR"]).resolve()
+    return release_dir(settings) / "store"
+
+
+def build_info(settings: dict[str, Any]) -> BuildInfo:
+    release = release_dir(settings)
+    manifest: dict[str, Any] = {}
+    path = release / "manifest.json"
+    if path.is_file():
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    build_id = str(manifest.get("build_id") or manifest.get("id") or release.name)
+    created_text = manifest.get("created") or manifest.get("created_at")
+    try:
+        created = datetime.fromisoformat(created_text) if created_text else None
+    except ValueError:
+        created = None
+    if created is None:
+        target = store_dir(settings)
+        mtime = target.stat().st_mtime if target.exists() else 0
+        created = datetime.fromtimestamp(mtime, UTC)
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return BuildInfo(build_id, created, manifest)
+
+
+def open_backend(settings: dict[str, Any]) -> LocalBackend | Remote:
+    if settings.get("BACKEND"):
+        return Remote(settings["BACKEND"], float(settings["QUERY_TIMEOUT"]))
+    return LocalBackend(store.ReadStore.open(store_dir(settings)))
+
+
+def remote_build_info(settings: dict[str, Any]) -> BuildInfo:
+    """With a remote backend the data version is the local build's, if any, else the URL."""
+    try:
+        return build_info(settings)
+    except OSError:
+        return BuildInfo("remote-" + os.path.basename(settings["BACKEND"]),
+                         datetime.now(UTC), {})

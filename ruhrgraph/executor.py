@@ -1,0 +1,64 @@
+"""Run query work in a pool of daemon threads and stop waiting for it at a deadline.
+
+pyoxigraph cannot cancel a query (oxigraph issue #1926) but releases the GIL while it
+evaluates and serialises, so a request thread hands the work to a pool thread and waits for
+it at most ``timeout`` seconds. On the deadline the request answers a timeout error at once;
+the abandoned thread keeps computing, so the web layer then ends its worker process after the
+response is sent (gunicorn starts a fresh one: see ``docs/sparql.md``). The pool replaces the
+lost thread, so the process keeps serving until then. Daemon threads never keep a process
+from exiting.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, wait
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class QueryTimeout(Exception):
+    """The work did not finish before the deadline (it may still be running)."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"the query did not finish within {seconds:g} s and was stopped")
+        self.seconds = seconds
+
+
+class Executor:
+    def __init__(self, threads: int = 4, name: str = "ruhrgraph-query"):
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._name = name
+        self._lock = threading.Lock()
+        self.abandoned = 0
+        for _ in range(max(1, threads)):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        threading.Thread(target=self._work, name=self._name, daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            fn, future = self._jobs.get()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn())
+            except BaseException as error:  # handed to the waiting request
+                future.set_exception(error)
+
+    def run(self, fn: Callable[[], T], timeout: float) -> T:
+        """``fn()``'s value, or :class:`QueryTimeout` after ``timeout`` seconds."""
+        future: Future = Future()
+        self._jobs.put((fn, future))
+        done, _ = wait([future], timeout=timeout)
+        if not done:
+            if not future.cancel():  # it runs: that thread is lost until the process ends
+                with self._lock:
+                    self.abandoned += 1
+                self._spawn()
+            raise QueryTimeout(timeout)
+        return future.result()

@@ -1,0 +1,25 @@
+"""gunicorn settings of ``ruhrgraph serve`` (``gunicorn -c python:ruhrgraph.web.gunicorn_conf``).
+
+Chosen by measurement (``bench/README.md``, "Choosing the server"): ``gthread`` workers keep
+connections alive and answer cached results without a new TCP handshake per request.
+"""
+
+import os
+
+from ruhrgraph import metrics
+
+worker_class = os.environ.get("RUHRGRAPH_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("RUHRGRAPH_THREADS", "4"))
+keepalive = 30
+# Workers are only killed by the arbiter when they stop heart-beating; a query's own
+# deadline (QUERY_TIMEOUT) is enforced by the app, which then ends its worker gracefully.
+timeout = 120
+graceful_timeout = 15
+accesslog = None  # the app writes structured JSON access logs itself
+errorlog = "-"
+loglevel = "warning"
+proc_name = "ruhrgraph"
+
+
+def child_exit(server, worker):  # gunicorn hook
+    metrics.worker_exit(worker.pid)

@@ -1,0 +1,116 @@
+"""Operations: /healthz, /metrics, JSON access logs, security headers, CORS, worker recycling.
+
+A view records what it did for the access log in ``g.log`` (e.g. ``query_ms``, ``cache``,
+``rows``); a view that answered a query timeout sets ``g.recycle`` and, under gunicorn, the
+worker ends itself once the response has been sent (gunicorn starts a fresh one).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import time
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+
+from ruhrgraph import metrics
+
+bp = Blueprint("ops", __name__)
+access_log = logging.getLogger("ruhrgraph.access")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
+CORS_PATHS = ("/sparql",)
+CORS_EXPOSE = "ETag, Last-Modified, RuhrGraph-Rows, RuhrGraph-Truncated, RuhrGraph-Build"
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    state = current_app.extensions["ruhrgraph"]
+    try:
+        ok = state.backend.healthy()
+        problem = "" if ok else "store answered ASK {} with false"
+    except Exception as error:  # any failure is the answer here
+        ok, problem = False, f"{type(error).__name__}: {error}"
+    body = {"status": "ok" if ok else "unavailable", "build": state.build.build_id,
+            "built": state.build.created.isoformat(), "backend": state.backend_name}
+    if problem:
+        body["problem"] = problem
+    response = Response(json.dumps(body) + "\n", 200 if ok else 503,
+                        content_type="application/json; charset=utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/metrics")
+def metrics_view() -> Response:
+    return Response(metrics.exposition(), content_type=metrics.CONTENT_TYPE,
+                    headers={"Cache-Control": "no-store"})
+
+
+def _before() -> None:
+    g.started = time.perf_counter()
+    g.log = {}
+
+
+def _after(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.mimetype == "text/html":
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+    if request.path in CORS_PATHS:
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers["Access-Control-Expose-Headers"] = CORS_EXPOSE
+    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    elapsed = time.perf_counter() - getattr(g, "started", time.perf_counter())
+    metrics.REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+    metrics.LATENCY.labels(endpoint).observe(elapsed)
+    if current_app.config.get("ACCESS_LOG"):
+        entry = {"ts": round(time.time(), 3), "method": request.method, "path": request.path,
+                 "status": response.status_code, "ms": round(elapsed * 1000, 2),
+                 "bytes": response.content_length, "remote": request.remote_addr,
+                 **getattr(g, "log", {})}
+        access_log.info(json.dumps(entry, default=str))
+    if getattr(g, "recycle", False) and current_app.config.get("RECYCLE_ON_TIMEOUT") and \
+            request.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn"):
+        response.call_on_close(_recycle)
+    return response
+
+
+def _recycle() -> None:
+    """End this gunicorn worker gracefully, once the response is sent (SIGTERM: it finishes
+    what it is answering). Only under gunicorn, which starts a fresh worker; never under
+    another server, where this process may be the only one (tests, a development server)."""
+    logging.getLogger("ruhrgraph.web").warning(
+        "worker %d ends after a query timeout; gunicorn starts a fresh one", os.getpid())
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _preflight() -> Response | None:
+    if request.method == "OPTIONS" and request.path in CORS_PATHS:
+        return Response(status=204, headers={
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Accept, Content-Type, If-None-Match",
+            "Access-Control-Max-Age": "86400",
+            "Allow": "GET, HEAD, POST, OPTIONS"})
+    return None
+
+
+def register(app: Flask) -> None:
+    if app.config.get("ACCESS_LOG") and not access_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(logging.INFO)
+        access_log.propagate = False
+    app.before_request(_before)
+    app.before_request(_preflight)
+    app.after_request(_after)
+    app.register_blueprint(bp)
