@@ -66,6 +66,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUBLISHER_NAME", "ruhrgraph", "Name of the publisher of the catalogue."),
     Setting("PUBLISHER_URL", "https://w3id.org/ruhrgraph/", "Home page of the publisher."),
     Setting("CONTACT_EMAIL", "ruhrgraph@example.org", "Contact point e-mail of the dataset."),
+    Setting("PUBLISHER_TYPE", "http://purl.org/adms/publishertype/NonProfitOrganisation",
+            "Kind of publisher (an IRI of the ADMS publisher-type list) in the catalogue."),
+    Setting("CONTRIBUTOR_ID", "http://dcat-ap.de/def/contributors/openNRW",
+            "DCAT-AP.de `dcatde:contributorID`: the GovData contributor (portal) that delivers "
+            "this catalogue to GovData; empty: left out."),
+    Setting("PUBLIC_URL", "",
+            "Root URL the server is reached at from outside (e.g. `https://ruhrgraph.example.org/`"
+            "); the catalogue, VoID, sitemap and download links use it. Empty: the URL of each "
+            "request (set it behind a proxy, or when Host headers cannot be trusted)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
