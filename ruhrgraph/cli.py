@@ -82,6 +82,35 @@ def _cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    import signal
+
+    from ruhrgraph import build as b
+    from ruhrgraph import config as cfg
+
+    settings = cfg.load()
+
+    def _terminate(signum, _frame):  # clean up the unfinished release like Ctrl-C does
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _terminate)
+    progress = b.Progress(enabled=sys.stderr.isatty() and not args.quiet)
+    try:
+        result = b.build(source=args.source or settings["SOURCE"],
+                         reference_dir=args.reference_dir or settings["REFERENCE_DIR"],
+                         build_dir=args.build_dir or settings["BUILD_DIR"],
+                         base_iri=args.base_iri or settings["BASE_IRI"], scale=args.scale,
+                         progress=progress)
+    except b.BuildError as error:
+        print(f"ruhrgraph build: {error}", file=sys.stderr)
+        return error.exit_code
+    manifest = result.manifest
+    print(f"ruhrgraph build {result.build_id}: {manifest['quads']} quads, "
+          f"{manifest['counts']['projects']} projects, {manifest['seconds']:.2f} s "
+          f"-> {result.release}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ruhrgraph", description=__doc__)
     parser.add_argument("--version", action="version", version=f"ruhrgraph {__version__}")
@@ -91,6 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", help="catalogue text (default: the shipped copy)")
     p.add_argument("--csv", metavar="DIR", help="write CSV tables into DIR instead")
     p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("build", help="build the graph: validated store, dumps, ontology docs")
+    p.add_argument("--source", help="catalogue text (default: setting SOURCE)")
+    p.add_argument("--reference-dir", help="reference CSVs (default: setting REFERENCE_DIR)")
+    p.add_argument("--build-dir", help="output directory (default: setting BUILD_DIR)")
+    p.add_argument("--base-iri", help="base of every entity IRI (default: setting BASE_IRI)")
+    p.add_argument("--scale", type=int, default=1, metavar="N",
+                   help="synthetic: replicate the catalogue N times with distinct keys")
+    p.add_argument("--quiet", action="store_true", help="no progress on the terminal")
+    p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("serve", help="serve the built graph with gunicorn (production server)")
     p.add_argument("--host", default="127.0.0.1")

@@ -116,8 +116,11 @@ def _typed(lexical: str, datatype: str) -> str:
     return f'"{lexical}"^^<{datatype}>'
 
 
-def _int(value: int, datatype: str = "integer") -> str:
-    return f'"{value}"^^<{XSD}{datatype}>'
+def _int(value: int) -> str:
+    """An xsd:integer. Also for line numbers and offsets, whose ranges are the positive and
+    non-negative integers: Oxigraph stores every integer type as xsd:integer, so the graph
+    says what the store will give back."""
+    return f'"{value}"^^<{XSD}integer>'
 
 
 def _bool(value: bool) -> str:
@@ -306,12 +309,12 @@ class Mapper:
         lines = _u(frag(entity, "lines"))
         out.add(passage, _P.type, _C.specific_resource)
         out.add(passage, _P.has_source, self.source)
-        out.add(passage, _P.first_line, _int(span.line_start, "positiveInteger"))
-        out.add(passage, _P.last_line, _int(span.line_end, "positiveInteger"))
+        out.add(passage, _P.first_line, _int(span.line_start))
+        out.add(passage, _P.last_line, _int(span.line_end))
         out.add(passage, _P.has_selector, chars)
         out.add(chars, _P.type, _C.position_selector)
-        out.add(chars, _P.start, _int(span.start, "nonNegativeInteger"))
-        out.add(chars, _P.end, _int(span.end, "nonNegativeInteger"))
+        out.add(chars, _P.start, _int(span.start))
+        out.add(chars, _P.end, _int(span.end))
         out.add(passage, _P.has_selector, lines)
         out.add(lines, _P.type, _C.fragment_selector)
         out.add(lines, _P.conforms_to, _C.rfc5147)

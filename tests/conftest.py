@@ -104,3 +104,57 @@ def sparql_server(sparql_store, tmp_path_factory):
     })
     yield server
     stop(server.process)
+
+
+# --- the knowledge graph build (test_build.py; usable by any test that needs the real graph)
+
+
+class Built:
+    """One finished `ruhrgraph build`: its build directory, release, manifest and store."""
+
+    def __init__(self, build_dir: Path):
+        import json
+
+        self.build_dir = build_dir
+        self.current = build_dir / "current"
+        self.release = self.current.resolve()
+        self.manifest = json.loads((self.release / "manifest.json").read_text())
+        self.store = self.release / "store"
+        self.dumps = self.release / "dumps"
+
+
+def run_build(build_dir: Path, *args: str, source: Path | None = None,
+              reference_dir: Path | None = None, timeout: float = 600,
+              ) -> subprocess.CompletedProcess:
+    """`ruhrgraph build` as a whole process (the way a user runs it)."""
+    argv = [str(VENV_BIN / "ruhrgraph"), "build", "--build-dir", str(build_dir), "--quiet"]
+    if source is not None:
+        argv += ["--source", str(source)]
+    if reference_dir is not None:
+        argv += ["--reference-dir", str(reference_dir)]
+    return subprocess.run([*argv, *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="session")
+def built_graph(tmp_path_factory) -> Built:
+    """The real catalogue built once per session into a temporary build directory."""
+    build_dir = tmp_path_factory.mktemp("build")
+    result = run_build(build_dir)
+    assert result.returncode == 0, result.stderr
+    return Built(build_dir)
+
+
+# --- a server on the real build (test_harvest.py, test_dcat.py; usable by any test) -------
+
+
+@pytest.fixture(scope="session")
+def graph_server(built_graph, tmp_path_factory):
+    """`ruhrgraph serve` (gunicorn, 2 workers) on the session's real build, on a free port,
+    with the repository's canned queries; links in the catalogue point at this server."""
+    tmp = tmp_path_factory.mktemp("graph-server")
+    server = start_server(tmp, {"RUHRGRAPH_BUILD_DIR": str(built_graph.build_dir),
+                                "RUHRGRAPH_STORE_DIR": "", "RUHRGRAPH_PUBLIC_URL": "",
+                                "RUHRGRAPH_QUERIES_DIR": str(ROOT / "queries")})
+    yield server
+    stop(server.process)

@@ -131,8 +131,8 @@ def test_mention_annotation_selects_its_words(graph):
     assert target == URIRef(str(a) + "#passage")
     assert graph.value(target, OA.hasSource) == u("source/" + make_linked().catalogue
                                                   .source_sha256[:16])
-    assert graph.value(target, RG.firstLine) == Literal(7, datatype=XSD.positiveInteger)
-    assert graph.value(target, RG.lastLine) == Literal(7, datatype=XSD.positiveInteger)
+    assert graph.value(target, RG.firstLine) == Literal(7, datatype=XSD.integer)
+    assert graph.value(target, RG.lastLine) == Literal(7, datatype=XSD.integer)
     selectors = {graph.value(s, RDF.type): s for s in graph.objects(target, OA.hasSelector)}
     assert set(selectors) == {OA.TextPositionSelector, OA.TextQuoteSelector,
                               OA.FragmentSelector}
@@ -168,8 +168,8 @@ def test_provenance_of_projects_and_measures(graph):
         assert passage == URIRef(str(entity) + "#passage")
         assert graph.value(passage, RDF.type) == OA.SpecificResource
     project_passage = URIRef(BASE + "project/13-01#passage")
-    assert graph.value(project_passage, RG.firstLine) == Literal(5, datatype=XSD.positiveInteger)
-    assert graph.value(project_passage, RG.lastLine) == Literal(8, datatype=XSD.positiveInteger)
+    assert graph.value(project_passage, RG.firstLine) == Literal(5, datatype=XSD.integer)
+    assert graph.value(project_passage, RG.lastLine) == Literal(8, datatype=XSD.integer)
 
 
 def test_shared_entities(graph):

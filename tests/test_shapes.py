@@ -142,8 +142,8 @@ def test_a_passage_with_two_character_ranges(graph):
     extra = URIRef(str(passage).replace("#passage", "#chars2"))
     graph.add((passage, OA.hasSelector, extra))
     graph.add((extra, RDF.type, OA.TextPositionSelector))
-    graph.add((extra, OA.start, Literal(1, datatype=XSD.nonNegativeInteger)))
-    graph.add((extra, OA.end, Literal(2, datatype=XSD.nonNegativeInteger)))
+    graph.add((extra, OA.start, Literal(1, datatype=XSD.integer)))
+    graph.add((extra, OA.end, Literal(2, datatype=XSD.integer)))
     annotation = "base:" + str(passage)[len(BASE):].split("#")[0]
     assert found(graph) == {(annotation, "oa:hasTarget"),
                             (annotation + "#passage", "oa:hasSelector"),
@@ -153,7 +153,7 @@ def test_a_passage_with_two_character_ranges(graph):
 def test_offsets_that_run_backwards(graph):
     passage = mention_passage(graph)
     chars = URIRef(str(passage).replace("#passage", "#chars"))
-    graph.set((chars, OA.start, Literal(10**6, datatype=XSD.nonNegativeInteger)))
+    graph.set((chars, OA.start, Literal(10**6, datatype=XSD.integer)))
     focus = "base:" + str(chars)[len(BASE):]
     assert (focus, "oa:start") in found(graph)
 
