@@ -29,7 +29,7 @@ from ruhrgraph.iris import Iris
 from ruhrgraph.web import errors, ops
 
 #: Modules under ``ruhrgraph.web`` whose ``bp`` blueprint the app registers, in order.
-BLUEPRINTS: tuple[str, ...] = ("sparql",)
+BLUEPRINTS: tuple[str, ...] = ("sparql", "opendata")
 
 
 @dataclass

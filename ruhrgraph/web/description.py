@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from ruhrgraph.iris import KINDS, ONTOLOGY_NS, Iris
 from ruhrgraph.web.negotiation import GRAPHS, RESULTS
 
@@ -51,9 +53,11 @@ def service_description(iris: Iris, endpoint: str, graphs: list[str],
         features.append("sd:BasicFederatedQuery")
     named = "".join(f"        sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ] ;\n"
                     for g in graphs)
+    void = urljoin(endpoint, ".well-known/void")  # the VoID of the dataset (web/opendata.py)
     return (
         "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n"
         "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         f"<{iris.service()}> a sd:Service ;\n"
         f"    sd:endpoint <{endpoint}> ;\n"
         "    dcterms:title \"ruhrgraph SPARQL endpoint\"@en ;\n"
@@ -61,6 +65,7 @@ def service_description(iris: Iris, endpoint: str, graphs: list[str],
         f"    sd:feature {', '.join(features)} ;\n"
         f"    sd:resultFormat {formats} ;\n"
         "    sd:defaultDataset [ a sd:Dataset ;\n"
+        f"        rdfs:seeAlso <{void}> ;\n"
         f"        sd:defaultGraph [ a sd:Graph ] ;\n{named}"
         "    ] .\n"
     )

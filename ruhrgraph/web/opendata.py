@@ -1,0 +1,334 @@
+"""Open-data publishing: ``/catalog`` (DCAT-AP.de), ``/void``, ``/downloads``, the dump files,
+``/robots.txt``, ``/sitemap.xml``, and the schema.org ``Dataset`` that HTML pages embed.
+
+The descriptions (:mod:`ruhrgraph.opendata`) are made per process on first use, for the root
+URL they are served under (``PUBLIC_URL``, else the request's), and kept with their
+serialisations: the build a process serves never changes. Dumps are sent by Werkzeug's
+``send_file`` (ETag = sha256 from the manifest, Last-Modified, Range); an uncompressed dump goes
+out as its pre-compressed ``.gz`` with ``Content-Encoding: gzip`` when the client accepts gzip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Response, redirect, render_template, request, send_file
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
+
+from ruhrgraph import graphstats, opendata, store
+from ruhrgraph.backend import release_dir
+from ruhrgraph.web import negotiation, state
+from ruhrgraph.web.errors import ApiError
+
+bp = Blueprint("opendata", __name__)
+log = logging.getLogger("ruhrgraph.web")
+
+#: RDF formats of /catalog and /void (Turtle first: the default), and file extensions.
+FORMATS = tuple(f for f in negotiation.GRAPHS if f.name in opendata.SERIALIZERS)
+EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "rdf": "rdfxml", "nt": "ntriples"}
+#: URLs per sitemap file (the sitemaps.org limit); more make /sitemap.xml an index.
+SITEMAP_URLS = 50_000
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+#: Root URLs remembered per process (without PUBLIC_URL each Host gets its own).
+MAX_SITES = 8
+STAT_ROWS = 10_000_000
+
+_lock = threading.Lock()
+
+
+# --- what is published, made once per process and root URL -------------------------------
+
+
+def _select(st):
+    def select(query: str) -> list[dict[str, Any]]:
+        result = st.backend.evaluate(query, "SELECT", max_rows=STAT_ROWS)
+        rows = []
+        for binding in json.loads(store.convert(result, "json"))["results"]["bindings"]:
+            row: dict[str, Any] = {}
+            for name, term in binding.items():
+                value = term["value"]
+                if term.get("datatype") == "http://www.w3.org/2001/XMLSchema#integer":
+                    value = int(value)
+                row[name] = value
+            rows.append(row)
+        return rows
+    return select
+
+
+def _root() -> str:
+    public = state().settings.get("PUBLIC_URL") or request.url_root
+    return public if public.endswith("/") else public + "/"
+
+
+def _built(st) -> datetime:
+    finished = st.build.manifest.get("finished")
+    if finished:
+        try:
+            return datetime.fromisoformat(finished.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+    return st.build.created
+
+
+def _extras(st) -> dict[str, Any]:
+    with _lock:
+        return st.extras.setdefault("opendata", {"sites": {}})
+
+
+def statistics() -> graphstats.Statistics:
+    st = state()
+    cache = _extras(st)
+    if "stats" not in cache:
+        cache["stats"] = graphstats.statistics(_select(st), st.iris)
+    return cache["stats"]
+
+
+def _queries(st) -> tuple[opendata.CannedQuery, ...]:
+    from ruhrgraph import canned
+
+    directory = Path(st.settings["QUERIES_DIR"])
+    return opendata.canned(canned.load_all(directory)) if directory.is_dir() else ()
+
+
+def publication() -> opendata.Publication:
+    st = state()
+    cache = _extras(st)
+    root = _root()
+    sites = cache["sites"]
+    if root not in sites:
+        manifest = st.build.manifest
+        pub = opendata.Publication(
+            settings=st.settings, iris=st.iris, site=opendata.Site(root), stats=statistics(),
+            dumps=opendata.dumps(manifest), queries=_queries(st), build_id=st.build.build_id,
+            built=_built(st), sources=tuple(s["iri"] for s in manifest.get("sources", ())
+                                            if s.get("iri")))
+        with _lock:
+            if len(sites) >= MAX_SITES:
+                sites.pop(next(iter(sites)))
+            sites[root] = {"pub": pub}
+    return sites[root]["pub"]
+
+
+def _document(kind: str, fmt: str) -> bytes:
+    """The catalogue or VoID serialised in ``fmt``, kept per root URL."""
+    pub = publication()
+    entry = _extras(state())["sites"].get(pub.site.root, {})
+    key = (kind, fmt)
+    if key not in entry:
+        graph = entry.get(kind)
+        if graph is None:
+            graph = entry[kind] = (opendata.catalog if kind == "catalog" else opendata.void)(pub)
+        entry[key] = opendata.serialize(graph, fmt)
+    return entry[key]
+
+
+# --- /catalog, /void -------------------------------------------------------------------
+
+
+def _rdf(kind: str, ext: str | None) -> Response:
+    st = state()
+    if ext is not None:
+        if ext not in EXTENSIONS:
+            raise ApiError(404, "Not Found", f"no {kind} as .{ext}; use one of: "
+                           + ", ".join(f".{e}" for e in EXTENSIONS))
+        fmt = next(f for f in FORMATS if f.name == EXTENSIONS[ext])
+    else:
+        try:
+            fmt = negotiation.choose(FORMATS, request.accept_mimetypes,
+                                     request.args.get("format"), html=True)
+        except negotiation.UnknownFormat as error:
+            raise ApiError(400, "Bad Request", str(error)) from None
+        except negotiation.NotAcceptable as error:
+            raise ApiError(406, "Not Acceptable", str(error)) from None
+        if fmt == negotiation.HTML:
+            return redirect("/downloads", 303)
+    body = _document(kind, fmt.name)
+    response = Response(body, 200, content_type=fmt.content_type)
+    if ext is None:
+        response.headers["Vary"] = "Accept"
+    _validators(response, st, hashlib.sha256(body).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+def _validators(response: Response, st, etag: str) -> None:
+    response.set_etag(etag)
+    response.last_modified = _built(st)
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+
+
+@bp.get("/catalog")
+@bp.get("/catalog.<ext>")
+def catalog(ext: str | None = None) -> Response:
+    return _rdf("catalog", ext)
+
+
+@bp.get("/void")
+@bp.get("/void.<ext>")
+@bp.get("/.well-known/void")
+def void(ext: str | None = None) -> Response:
+    return _rdf("void", ext)
+
+
+@bp.get("/catalog/ruhrgraph")
+@bp.get("/dataset/ruhrgraph")
+def described_by_catalog() -> Response:
+    """The catalogue and dataset IRIs resolve (303 See Other) to the document describing them."""
+    return redirect("/catalog", 303)
+
+
+@bp.get("/service/sparql")
+def described_by_service_description() -> Response:
+    return redirect("/sparql", 303)
+
+
+# --- /downloads ------------------------------------------------------------------------
+
+
+def _dumps_dir(st) -> Path:
+    return release_dir(st.settings) / "dumps"
+
+
+@bp.get("/downloads")
+def downloads() -> Response:
+    pub = publication()
+    page = render_template("downloads.html", pub=pub, dumps=pub.dumps, queries=pub.queries,
+                           site=pub.site, stats=pub.stats,
+                           attribution=pub.settings["ATTRIBUTION"])
+    return Response(page, 200, content_type="text/html; charset=utf-8")
+
+
+def _gzip_wanted() -> bool:
+    return request.accept_encodings.quality("gzip") > 0
+
+
+@bp.get("/downloads/<name>")
+def dump_file(name: str) -> Response:
+    st = state()
+    pub = publication()
+    folder = _dumps_dir(st)
+    if name == "SHA256SUMS" and (folder / name).is_file():
+        sums = folder / name
+        response = send_file(sums, mimetype="text/plain", conditional=True,
+                             etag=hashlib.sha256(sums.read_bytes()).hexdigest()[:32],
+                             last_modified=_built(st), max_age=None)
+        response.headers["Cache-Control"] = "public, no-cache"
+        return response
+    by_name = {d.name: d for d in pub.dumps}
+    dump = by_name.get(name)
+    if dump is None or not (folder / name).is_file():
+        raise ApiError(404, "Not Found", f"no download {name!r}; the downloads are listed at "
+                       "/downloads")
+    packed = None if dump.gzip else by_name.get(name + ".gz")
+    try:
+        if packed is not None and _gzip_wanted() and (folder / packed.name).is_file():
+            response = send_file(folder / packed.name, mimetype=dump.media_type,
+                                 conditional=True, etag=packed.sha256,
+                                 last_modified=_built(st), max_age=None)
+            response.headers["Content-Encoding"] = "gzip"
+        else:
+            response = send_file(folder / name, mimetype=dump.content_type, conditional=True,
+                                 etag=dump.sha256, last_modified=_built(st), max_age=None,
+                                 as_attachment=dump.gzip, download_name=name)
+    except RequestedRangeNotSatisfiable as error:
+        raise ApiError(416, "Range Not Satisfiable", f"the range is outside the "
+                       f"{error.length} bytes of {name}",
+                       headers={"Content-Range": f"bytes */{error.length}"}) from None
+    if not dump.gzip:
+        response.vary.add("Accept-Encoding")
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- robots.txt, sitemap.xml --------------------------------------------------------------
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    root = _root()
+    text = ("# ruhrgraph: every page may be crawled; SPARQL query URLs are not pages.\n"
+            "User-agent: *\n"
+            "Disallow: /sparql?\n"
+            "Allow: /\n"
+            f"Sitemap: {root}sitemap.xml\n")
+    return Response(text, 200, content_type="text/plain; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+def page_urls() -> list[str]:
+    """Every page a crawler should know: home, queries, editor, downloads, each canned query's
+    page and each entity's page (its IRI's path under the base, on this server)."""
+    st = state()
+    cache = _extras(st)
+    if "paths" not in cache:
+        cache["paths"] = graphstats.entity_paths(_select(st), st.iris)
+    pub = publication()
+    urls = [pub.site.url(p) for p in ("", "queries", "sparql", "downloads")]
+    urls += [pub.site.url(f"queries/{q.name}") for q in pub.queries]
+    urls += [pub.site.url(path) for path in cache["paths"]]
+    return urls
+
+
+def sitemap_documents(urls: list[str], root: str, lastmod: str,
+                      per_file: int = SITEMAP_URLS) -> dict[str, bytes]:
+    """``{"sitemap.xml": ...}``: one urlset, or, past ``per_file`` URLs, an index of
+    ``sitemap-1.xml`` ... each a urlset of at most ``per_file`` URLs."""
+    def urlset(chunk: list[str]) -> bytes:
+        entries = "".join(f"<url><loc>{escape(u)}</loc><lastmod>{lastmod}</lastmod></url>\n"
+                          for u in chunk)
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
+                f"{entries}</urlset>\n").encode()
+
+    if len(urls) <= per_file:
+        return {"sitemap.xml": urlset(urls)}
+    chunks = [urls[i:i + per_file] for i in range(0, len(urls), per_file)]
+    docs = {f"sitemap-{n}.xml": urlset(chunk) for n, chunk in enumerate(chunks, 1)}
+    index = "".join(f"<sitemap><loc>{escape(root + name)}</loc><lastmod>{lastmod}</lastmod>"
+                    "</sitemap>\n" for name in docs)
+    docs["sitemap.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns='
+                           f'"{SITEMAP_NS}">\n{index}</sitemapindex>\n').encode()
+    return docs
+
+
+@bp.get("/sitemap.xml")
+@bp.get("/sitemap-<int:number>.xml")
+def sitemap(number: int | None = None) -> Response:
+    st = state()
+    entry = _extras(st)["sites"].setdefault(_root(), {})
+    if "sitemaps" not in entry:
+        lastmod = _built(st).isoformat().replace("+00:00", "Z")
+        entry["sitemaps"] = sitemap_documents(page_urls(), _root(), lastmod)
+    name = "sitemap.xml" if number is None else f"sitemap-{number}.xml"
+    body = entry["sitemaps"].get(name)
+    if body is None:
+        raise ApiError(404, "Not Found", f"no {name}")
+    response = Response(body, 200, content_type="application/xml; charset=utf-8")
+    _validators(response, st, hashlib.sha256(body).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+# --- schema.org Dataset for HTML pages ------------------------------------------------
+
+
+def dataset_schema() -> dict[str, Any] | None:
+    """The schema.org Dataset for any HTML page (``_dataset_jsonld.html`` embeds it with
+    ``tojson``, which escapes ``<``, ``>`` and ``&``); None when it cannot be made: the page
+    still renders."""
+    try:
+        return opendata.schema_org(publication())
+    except Exception:  # a page must not fail for its metadata
+        log.exception("schema.org Dataset description failed")
+        return None
+
+
+@bp.app_context_processor
+def _context() -> dict[str, Any]:
+    return {"dataset_schema": dataset_schema}
