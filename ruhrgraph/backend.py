@@ -72,7 +72,7 @@ def build_info(settings: dict[str, Any]) -> BuildInfo:
     if path.is_file():
         manifest = json.loads(path.read_text(encoding="utf-8"))
     build_id = str(manifest.get("build_id") or manifest.get("id") or release.name)
-    created_text = manifest.get("created") or manifest.get("created_at")
+    created_text = manifest.get("finished") or manifest.get("created")
     try:
         created = datetime.fromisoformat(created_text) if created_text else None
     except ValueError:

@@ -27,9 +27,10 @@ from ruhrgraph.cache import ResultCache
 from ruhrgraph.executor import Executor
 from ruhrgraph.iris import Iris
 from ruhrgraph.web import errors, ops
+from ruhrgraph.web.fastpath import FastPath
 
 #: Modules under ``ruhrgraph.web`` whose ``bp`` blueprint the app registers, in order.
-BLUEPRINTS: tuple[str, ...] = ("sparql", "opendata")
+BLUEPRINTS: tuple[str, ...] = ("sparql", "opendata", "pages", "queries", "source_view")
 
 
 @dataclass
@@ -74,6 +75,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     errors.register(app)
     ops.register(app)
+    app.wsgi_app = FastPath(app.wsgi_app, int(settings["CACHE_SIZE"]),
+                            int(settings["CACHE_MAX_BYTES"]),
+                            int(settings["CACHE_ENTRY_MAX_BYTES"]),
+                            bool(settings["ACCESS_LOG"])) if not remote else app.wsgi_app
     for name in BLUEPRINTS:
         module = importlib.import_module(f"ruhrgraph.web.{name}")
         app.register_blueprint(module.bp)
