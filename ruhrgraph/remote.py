@@ -14,6 +14,7 @@ import urllib.parse
 import requests
 
 from ruhrgraph import store
+from ruhrgraph.bindings import inline_values
 from ruhrgraph.store import GRAPH, Result
 
 _ACCEPT = {GRAPH: "application/n-triples",
@@ -52,8 +53,14 @@ class RemoteBackend:
         return session
 
     def evaluate(self, query: str, form: str | None, *, default_graphs=None, named_graphs=None,
-                 max_rows: int = 100_000, has_dataset: bool = False) -> Result:
+                 max_rows: int = 100_000, has_dataset: bool = False,
+                 bindings=None) -> Result:
+        """``bindings`` (variable name -> typed term) travel as an inline VALUES block that
+        :func:`ruhrgraph.bindings.inline_values` writes from the terms' own syntax: a remote
+        endpoint has no substitutions."""
         kind = GRAPH if form in ("CONSTRUCT", "DESCRIBE") else "bindings"
+        if bindings:
+            query = inline_values(query, bindings)
         data = [("query", query)]
         data += [("default-graph-uri", g) for g in default_graphs or ()]
         data += [("named-graph-uri", g) for g in named_graphs or ()]

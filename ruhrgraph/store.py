@@ -159,14 +159,19 @@ class ReadStore:
 
     def evaluate(self, query: str, *, default_graphs: Iterable[str] | None = None,
                  named_graphs: Iterable[str] | None = None, max_rows: int = 100_000,
-                 base_iri: str | None = None, union_default: bool = True) -> Result:
+                 base_iri: str | None = None, union_default: bool = True,
+                 bindings: Mapping[str, object] | None = None) -> Result:
         """Evaluate ``query`` completely (call it in a thread that may be abandoned).
 
         Without dataset IRIs the default graph is the union of all graphs (unless
         ``union_default`` is false: the query has FROM clauses); with either list given, the
-        dataset is exactly those graphs (SPARQL 1.1 Protocol §2.1.4).
+        dataset is exactly those graphs (SPARQL 1.1 Protocol §2.1.4). ``bindings`` (variable
+        name -> term made with :func:`iri` or :func:`literal`) are bound with pyoxigraph
+        substitutions, never pasted into the text (each variable must be projected).
         """
         kwargs: dict = {"base_iri": base_iri}
+        if bindings:
+            kwargs["substitutions"] = {Variable(n): t for n, t in bindings.items()}
         if default_graphs is None and named_graphs is None:
             kwargs["use_default_graph_as_union"] = union_default
         else:
@@ -226,6 +231,16 @@ def literal(value: str | int | float | bool, *, datatype: str | None = None,
     if datatype is not None:
         return Literal(str(value), datatype=NamedNode(datatype))
     return Literal(value, language=language) if language else Literal(value)
+
+
+def solutions(result: Result) -> tuple[list[str], list[dict[str, object]]]:
+    """The variables and rows (dicts of pyoxigraph terms, unbound left out) of a
+    ``bindings`` :class:`Result`."""
+    if result.kind != BINDINGS:
+        raise ValueError(f"a {result.kind} result has no solutions")
+    parsed = parse_query_results(result.body, QueryResultsFormat.TSV)
+    names = [v.value for v in parsed.variables]
+    return names, [{n: row[n] for n in names if row[n] is not None} for row in parsed]
 
 
 def term_kind(term: object) -> str:
