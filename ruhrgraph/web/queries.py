@@ -1,0 +1,195 @@
+"""Canned query pages: ``/queries`` (by theme) and ``/queries/<name>`` with a parameter form,
+the results (IRIs linked, labels shown), a chart where the question calls for one, the query
+with "open in the editor", and downloads at ``/queries/<name>.csv``, ``.tsv``, ``.json``
+(rows as objects) and ``.srj`` (SPARQL results JSON), parameters in the query string.
+``/queries/<name>.rq`` is the file itself.
+
+Parameters are checked (:meth:`ruhrgraph.canned.Param.parse`, and against the values the
+page offers when the header lists ``options``) and bound as typed terms; a bad value is a
+400 that says what is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template, request
+
+from ruhrgraph import canned, store
+from ruhrgraph.bindings import inline_values
+from ruhrgraph.web import lookup, state
+from ruhrgraph.web.errors import ApiError
+from ruhrgraph.web.pagecache import respond
+from ruhrgraph.web.query_view import chart, table
+
+bp = Blueprint("queries", __name__)
+
+#: extension -> (pyoxigraph format name or "objects", media type)
+DOWNLOADS = {"csv": ("csv", "text/csv"), "tsv": ("tsv", "text/tab-separated-values"),
+             "json": ("objects", "application/json"),
+             "srj": ("json", "application/sparql-results+json")}
+_NEGOTIATED = {"text/html": "html", "application/sparql-results+json": "srj",
+               "text/csv": "csv", "text/tab-separated-values": "tsv",
+               "application/json": "json"}
+
+
+def canned_queries() -> dict[str, canned.CannedQuery]:
+    """The canned queries of ``QUERIES_DIR`` by name, read once per process."""
+    st = state()
+    found = st.extras.get("canned")
+    if found is None:
+        found = st.extras["canned"] = {q.name: q for q in
+                                       canned.load_all(st.settings["QUERIES_DIR"])}
+    return found
+
+
+def _get(name: str) -> canned.CannedQuery:
+    query = canned_queries().get(name)
+    if query is None:
+        raise ApiError(404, "Not Found", f"there is no canned query {name[:80]!r}; "
+                       "see /queries for the list")
+    return query
+
+
+def options(param: canned.Param) -> list[tuple[str, str]]:
+    """(value, label) pairs a parameter offers, from its ``options`` query (cached)."""
+    if not param.options:
+        return [(a, a) for a in param.allowed]
+    st = state()
+    key = ("options", param.options)
+    found = st.extras.get(key)
+    if found is None:
+        rows = store.solutions(lookup.run(param.options))[1]
+        found = st.extras[key] = [(r["value"].value, r["label"].value if "label" in r
+                                   else r["value"].value) for r in rows if "value" in r]
+    return found
+
+
+def values(query: canned.CannedQuery, args) -> dict[str, int | str]:
+    """The parameter values of a request, checked; :class:`canned.ParamError` if one is bad."""
+    given = {}
+    for name in args:
+        items = args.getlist(name)
+        if len(items) > 1:
+            raise canned.ParamError(f"{name[:40]} is given {len(items)} times; give it once")
+        given[name] = items[0]
+    found = query.values(given)
+    for param in query.params:
+        if param.options and param.name in given:
+            offered = options(param)
+            match = next((v for v, _ in offered
+                          if v.casefold() == str(found[param.name]).casefold()), None)
+            if match is None:
+                sample = ", ".join(v for v, _ in offered[:12])
+                raise canned.ParamError(f"{param.name} must be one of the offered values "
+                                        f"(e.g. {sample}), not {str(found[param.name])[:40]!r}")
+            found[param.name] = match
+    return found
+
+
+def bindings(query: canned.CannedQuery, given: dict[str, int | str]) -> dict[str, object]:
+    return {p.name: store.literal(given[p.name]) for p in query.params}
+
+
+def _objects(result: store.Result) -> bytes:
+    names, rows = store.solutions(result)
+
+    def plain(term):
+        if store.term_kind(term) != "literal" or term.language:
+            return term.value
+        datatype = term.datatype.value.rsplit("#", 1)[-1]
+        if datatype in ("integer", "int", "long", "positiveInteger", "nonNegativeInteger"):
+            return int(term.value)
+        if datatype in ("decimal", "double", "float"):
+            return float(term.value)
+        if datatype == "boolean":
+            return term.value == "true"
+        return term.value
+
+    out = [{n: plain(row[n]) if n in row else None for n in names} for row in rows]
+    return (json.dumps(out, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+@bp.get("/queries")
+def index() -> Response:
+    def render() -> tuple[bytes, str]:
+        themes: dict[str, list] = {}
+        for query in canned_queries().values():
+            themes.setdefault(query.theme, []).append(query)
+        html = render_template("queries.html", themes=dict(sorted(themes.items())))
+        return html.encode("utf-8"), "text/html; charset=utf-8"
+    return respond(("/queries",), render)
+
+
+@bp.get("/queries/<name>.<ext>")
+def download(name: str, ext: str) -> Response:
+    query = _get(name)
+    if ext == "rq":
+        return respond((request.path,), lambda: (query.text.encode("utf-8"),
+                                                 "application/sparql-query; charset=utf-8"))
+    if ext not in DOWNLOADS:
+        raise ApiError(404, "Not Found", f"no /queries/{name}.{ext[:20]}; downloads are "
+                       + ", ".join(f".{e}" for e in (*DOWNLOADS, "rq")))
+    return _data(query, ext)
+
+
+def _data(query: canned.CannedQuery, ext: str) -> Response:
+    try:
+        given = values(query, request.args)
+    except canned.ParamError as error:
+        raise ApiError(400, "Bad Request", str(error)) from None
+    fmt, media_type = DOWNLOADS[ext]
+
+    def render() -> tuple[bytes, str]:
+        result = lookup.run(query.text, bindings(query, given))
+        body = _objects(result) if fmt == "objects" else store.convert(result, fmt)
+        return body, f"{media_type}; charset=utf-8"
+
+    stem = query.name + ("-" + "-".join(str(v) for v in given.values()) if given else "")
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)[:100]
+    headers = {"Content-Disposition": f'inline; filename="{safe}.{ext}"',
+               "Access-Control-Allow-Origin": "*"}
+    return respond((query.name, ext, tuple(sorted(given.items()))), render, headers)
+
+
+@bp.get("/queries/<name>")
+def page(name: str) -> Response:
+    query = _get(name)
+    offers = list(_NEGOTIATED)
+    best = request.accept_mimetypes.best_match(offers) if request.accept_mimetypes else \
+        "text/html"
+    if best is None:
+        raise ApiError(406, "Not Acceptable", "this page is available as " + ", ".join(offers))
+    if _NEGOTIATED[best] != "html":
+        response = _data(query, _NEGOTIATED[best])
+        response.headers["Vary"] = "Accept"
+        return response
+    try:
+        given = values(query, request.args)
+    except canned.ParamError as error:
+        html = render_template("query.html", q=query, error=str(error), given=request.args,
+                               options={p.name: options(p) for p in query.params},
+                               result=None)
+        return Response(html, 400, content_type="text/html; charset=utf-8",
+                        headers={"Cache-Control": "no-store"})
+
+    def render() -> tuple[bytes, str]:
+        bound = bindings(query, given)
+        result = lookup.run(query.text, bound)
+        names, rows = store.solutions(result)
+        shown = table(names, rows)
+        params = urlencode({k: v for k, v in given.items()})
+        html = render_template(
+            "query.html", q=query, error=None, given=given, result=shown,
+            options={p.name: options(p) for p in query.params},
+            chart=chart(query, names, rows, given),
+            editor="/sparql?" + urlencode({"query": inline_values(query.body, bound)
+                                           if bound else query.body}),
+            downloads=[(ext, media, f"/queries/{query.name}.{ext}"
+                        + (f"?{params}" if params else ""))
+                       for ext, (_, media) in DOWNLOADS.items()])
+        return html.encode("utf-8"), "text/html; charset=utf-8"
+
+    return respond((query.name, "html", tuple(sorted(given.items()))), render,
+                   {"Vary": "Accept"})

@@ -1,0 +1,100 @@
+"""The source texts, line by line: ``/source/<key>/text?lines=a-b#La``.
+
+Every fact of the graph names the lines of the source it came from (``rg:firstLine``,
+``rg:lastLine`` of a passage whose ``oa:hasSource`` is ``{base}source/<key>``). This view
+shows the whole text with an anchor per line (``#L12``), marks the lines asked for and
+lists what the graph derived from them, so a reader sees each fact in its context. The key
+is the start of the file's SHA-256; the files are those the server was configured with
+(``SOURCE``, ``REFERENCE_DIR``), checked against it. Without JavaScript all of it works.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template, request
+
+from ruhrgraph import store
+from ruhrgraph.iris import KINDS
+from ruhrgraph.web import lookup, state
+from ruhrgraph.web.errors import ApiError
+from ruhrgraph.web.pagecache import respond
+from ruhrgraph.web.terms import Linker
+
+bp = Blueprint("source", __name__)
+
+_KEY = re.compile(KINDS["source"])
+_LINES = re.compile(r"([0-9]{1,7})(?:-([0-9]{1,7}))?")
+_FACTS = """SELECT ?source ?from ?to ?entity ?first ?last ?quote WHERE {
+  ?passage oa:hasSource ?source ; rg:firstLine ?first ; rg:lastLine ?last .
+  FILTER(?first <= ?to && ?last >= ?from)
+  VALUES ?derivation { prov:wasDerivedFrom oa:hasTarget }
+  ?entity ?derivation ?passage .
+  OPTIONAL { ?passage oa:hasSelector ?selector . ?selector oa:exact ?quote }
+} ORDER BY ?first ?entity LIMIT 200"""
+
+
+def files() -> dict[str, Path]:
+    """Source files this server can show, by the first 16 hex digits of their SHA-256."""
+    st = state()
+    found = st.extras.get("source_files")
+    if found is None:
+        candidates = [Path(st.settings["SOURCE"])]
+        reference = Path(st.settings["REFERENCE_DIR"])
+        if reference.is_dir():
+            candidates += sorted(reference.glob("*.csv"))
+        found = {}
+        for path in candidates:
+            if path.is_file():
+                found[hashlib.sha256(path.read_bytes()).hexdigest()[:16]] = path
+        st.extras["source_files"] = found
+    return found
+
+
+def _range(raw: str | None, count: int) -> tuple[int, int] | None:
+    if not raw:
+        return None
+    match = _LINES.fullmatch(raw)
+    if not match:
+        raise ApiError(400, "Bad Request", "lines is a line number or a range like 12-15")
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    if not 1 <= first <= last <= count:
+        raise ApiError(400, "Bad Request", f"lines must lie within 1-{count}, first before "
+                       "last")
+    return first, last
+
+
+@bp.get("/source/<key>/text")
+def text(key: str) -> Response:
+    if not _KEY.fullmatch(key):
+        raise ApiError(404, "Not Found", "a source key is 16 hexadecimal digits")
+    path = files().get(key)
+    if path is None:
+        raise ApiError(404, "Not Found", f"the text of source {key} is not on this server")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    marked = _range(request.args.get("lines"), len(lines))
+    iri = state().iris.source(key)
+
+    def render() -> tuple[bytes, str]:
+        facts = []
+        if marked:
+            linker = Linker(state().iris)
+            labels: dict = {}
+            rows = lookup.select(_FACTS, {"source": lookup.iri(iri),
+                                          "from": store.literal(marked[0]),
+                                          "to": store.literal(marked[1])})
+            entities = [r["entity"].value for r in rows]
+            labels = lookup.labels(entities) if entities else {}
+            for r in rows:
+                shown = linker.show(r["entity"], labels)
+                facts.append({"entity": shown, "first": int(r["first"].value),
+                              "last": int(r["last"].value),
+                              "quote": r["quote"].value if "quote" in r else None})
+        html = render_template("source_text.html", key=key, name=path.name, lines=lines,
+                               marked=marked, facts=facts, entity=f"/source/{key}")
+        return html.encode("utf-8"), "text/html; charset=utf-8"
+
+    return respond((request.path, marked), render)
