@@ -193,10 +193,32 @@ def test_catalog_and_void_by_negotiation_and_extension(graph_server):
     assert requests.get(url + "/catalog", headers={"Accept": "image/png"},
                         timeout=30).status_code == 406
     assert requests.get(url + "/catalog.xlsx", timeout=30).status_code == 404
-    for path, target in (("/dataset/ruhrgraph", "/catalog"), ("/catalog/ruhrgraph", "/catalog"),
-                         ("/service/sparql", "/sparql")):
-        response = requests.get(url + path, timeout=30, allow_redirects=False)
-        assert (response.status_code, response.headers["Location"]) == (303, target)
+
+
+
+def test_the_descriptions_own_iris_resolve(graph_server):
+    """{base}dataset/ruhrgraph, catalog/ruhrgraph and service/sparql answer like every entity
+    IRI: 200 with Vary: Accept, Content-Location and alternates; HTML for browsers."""
+    url = graph_server.url
+    catalog = rdf(requests.get(url + "/catalog.ttl", timeout=30))
+    for path in ("/dataset/ruhrgraph", "/catalog/ruhrgraph"):
+        response = requests.get(url + path, headers={"Accept": "text/turtle"}, timeout=30)
+        assert response.headers["Vary"] == "Accept"
+        assert response.headers["Content-Location"] == path + ".ttl"
+        assert f'<{url}{path}.jsonld>; rel="alternate"; type="application/ld+json"' in \
+            response.headers["Link"]
+        assert isomorphic(rdf(response), catalog)
+        assert isomorphic(rdf(requests.get(url + path + ".rdf", timeout=30), "xml"), catalog)
+        page = requests.get(url + path, headers={"Accept": "text/html"}, timeout=30)
+        assert page.headers["Content-Location"] == path + ".html"
+        assert "<h1>Downloads</h1>" in page.text
+    service = rdf(requests.get(url + "/service/sparql.ttl", timeout=30))
+    assert (URIRef(BASE + "service/sparql"), SD.endpoint, URIRef(url + "/sparql")) in service
+    editor = requests.get(url + "/service/sparql", headers={"Accept": "text/html"}, timeout=30)
+    assert '<textarea id="query"' in editor.text
+    assert requests.get(url + "/dataset/ruhrgraph.xlsx", timeout=30).status_code == 404
+    assert requests.get(url + "/dataset/ruhrgraph", headers={"Accept": "image/png"},
+                        timeout=30).status_code == 406
 
 
 def test_conditional_requests(graph_server, built_graph):
@@ -300,9 +322,18 @@ def test_sitemap_lists_every_resource_and_query_page(graph_server, built_graph, 
     pages = {url + iri[len(BASE):] for iri in entities if Iris().parse(iri)}
     assert url + "project/01-01" in pages and url + "place/05913000" in pages
     queries = {f"{url}queries/{p.stem}" for p in (ROOT / "queries").glob("*.rq")}
-    static = {url, url + "queries", url + "sparql", url + "downloads"}
-    assert set(listed) == pages | queries | static
+    static = {url + p for p in ("", "projects", "fields", "ministries", "places",
+                                 "organisations", "ontology", "queries", "sparql", "downloads")}
+    described = {url + p for p in ("dataset/ruhrgraph", "catalog/ruhrgraph", "service/sparql")}
+    assert set(listed) == pages | described | queries | static
     assert len(pages) >= sum(built_graph.manifest["counts"].values())  # 74 projects, ...
+    # every page that is not an entity's answers, and one entity page of each kind
+    sample = {min(u for u in pages if u[len(url):].split("/")[0] == kind)
+              for kind in {u[len(url):].split("/")[0] for u in pages}}
+    for page in sorted(static | queries | described | sample):
+        response = requests.get(page, headers={"Accept": "text/html"}, timeout=30)
+        assert response.status_code == 200, page
+        assert response.headers["Content-Type"].startswith("text/html"), page
 
 
 def test_sitemap_index_past_the_limit():
@@ -365,3 +396,16 @@ def test_downloads_page(graph_server, built_graph):
         assert f"{entry['bytes']:,}" in response.text
     assert 'href="/catalog.ttl"' in response.text and 'href="/void.ttl"' in response.text
     assert "Datenlizenz Deutschland – Namensnennung – Version 2.0" in response.text
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/void", "/catalog.jsonld", "/downloads",
+                                  "/downloads/ruhrgraph.nt", "/dataset/ruhrgraph",
+                                  "/robots.txt"])
+def test_any_document_may_be_asked_for_first(built_graph, path):
+    """Each worker makes the descriptions on first use, whichever is asked for first."""
+    from ruhrgraph.web import create_app
+
+    app = create_app({"STORE_DIR": str(built_graph.store), "ACCESS_LOG": False})
+    response = app.test_client().get(path)
+    response.close()  # a file response holds the file open until closed
+    assert response.status_code == 200

@@ -36,6 +36,10 @@ EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "rdf": "rdfxml", "nt": "ntrip
 #: URLs per sitemap file (the sitemaps.org limit); more make /sitemap.xml an index.
 SITEMAP_URLS = 50_000
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+#: Pages that are neither an entity's nor a canned query's: home, browse pages, the ontology,
+#: the query index, the editor, the downloads.
+PAGES = ("", "projects", "fields", "ministries", "places", "organisations", "ontology",
+         "queries", "sparql", "downloads")
 #: Root URLs remembered per process (without PUBLIC_URL each Host gets its own).
 MAX_SITES = 8
 STAT_ROWS = 10_000_000
@@ -102,7 +106,7 @@ def publication() -> opendata.Publication:
     cache = _extras(st)
     root = _root()
     sites = cache["sites"]
-    if root not in sites:
+    if "pub" not in sites.get(root, {}):
         manifest = st.build.manifest
         pub = opendata.Publication(
             settings=st.settings, iris=st.iris, site=opendata.Site(root), stats=statistics(),
@@ -112,14 +116,20 @@ def publication() -> opendata.Publication:
         with _lock:
             if len(sites) >= MAX_SITES:
                 sites.pop(next(iter(sites)))
-            sites[root] = {"pub": pub}
+            sites.setdefault(root, {})["pub"] = pub
     return sites[root]["pub"]
+
+
+def _site_cache() -> dict[str, Any]:
+    """What is kept for the current root URL: the publication, documents, sitemaps."""
+    pub = publication()
+    return _extras(state())["sites"].get(pub.site.root, {})
 
 
 def _document(kind: str, fmt: str) -> bytes:
     """The catalogue or VoID serialised in ``fmt``, kept per root URL."""
     pub = publication()
-    entry = _extras(state())["sites"].get(pub.site.root, {})
+    entry = _site_cache()
     key = (kind, fmt)
     if key not in entry:
         graph = entry.get(kind)
@@ -177,16 +187,85 @@ def void(ext: str | None = None) -> Response:
     return _rdf("void", ext)
 
 
-@bp.get("/catalog/ruhrgraph")
-@bp.get("/dataset/ruhrgraph")
-def described_by_catalog() -> Response:
-    """The catalogue and dataset IRIs resolve (303 See Other) to the document describing them."""
-    return redirect("/catalog", 303)
+#: The graph's own entity IRIs that these documents describe (``iris.KINDS`` has them):
+#: ``{base}dataset/ruhrgraph`` and ``{base}catalog/ruhrgraph`` by the catalogue (HTML: the
+#: downloads page), ``{base}service/sparql`` by the service description (HTML: the editor).
+#: Like every entity IRI (``web/pages.py``) they answer 200 with ``Vary: Accept``.
+DESCRIBED = ("dataset/ruhrgraph", "catalog/ruhrgraph", "service/sparql")
+PAGE_EXTENSIONS = {"html": "html", **EXTENSIONS}
 
 
-@bp.get("/service/sparql")
-def described_by_service_description() -> Response:
-    return redirect("/sparql", 303)
+def _page_format(ext: str | None, path: str) -> str:
+    if ext is not None:
+        if ext not in PAGE_EXTENSIONS:
+            raise ApiError(404, "Not Found", f"no /{path}.{ext}; try " + ", ".join(
+                f"/{path}.{e}" for e in PAGE_EXTENSIONS))
+        return PAGE_EXTENSIONS[ext]
+    offers = {negotiation.HTML: "html", "application/xhtml+xml": "html"}
+    for fmt in FORMATS:
+        for media_type in (fmt.media_type, *fmt.aliases):
+            offers.setdefault(media_type, fmt.name)
+    if not request.accept_mimetypes:
+        return "html"
+    best = request.accept_mimetypes.best_match(list(offers))
+    if best is None:
+        raise ApiError(406, "Not Acceptable", f"/{path} is available as "
+                       + ", ".join(dict.fromkeys(offers)))
+    return offers[best]
+
+
+def _described(path: str, ext: str | None) -> Response:
+    st = state()
+    name = _page_format(ext, path)
+    if name == "html":
+        if path == "service/sparql":
+            from ruhrgraph.web import editor
+
+            response = editor.page("")
+        else:
+            response = downloads()
+    else:
+        fmt = next(f for f in FORMATS if f.name == name)
+        if path == "service/sparql":
+            from ruhrgraph.web import description
+
+            graphs = st.extras.get("graph_names")
+            if graphs is None:
+                graphs = st.extras["graph_names"] = st.backend.graph_names()
+            turtle = description.service_description(st.iris, _root() + "sparql", graphs,
+                                                     st.allowlist)
+            body = store.rdf_to(turtle.encode("utf-8"), "text/turtle", name,
+                                prefixes={"sd": description.VOCABULARIES["sd"],
+                                          "dcterms": description.VOCABULARIES["dcterms"]})
+        else:
+            body = _document("catalog", name)
+        response = Response(body, 200, content_type=fmt.content_type)
+        _validators(response, st, hashlib.sha256(body).hexdigest()[:32])
+    served = next(e for e, n in PAGE_EXTENSIONS.items() if n == name)
+    response.headers["Link"] = ", ".join(
+        f'<{_root()}{path}.{e}>; rel="alternate"; type="{_media(n)}"'
+        for e, n in PAGE_EXTENSIONS.items() if e != served)
+    if ext is None:
+        response.headers["Vary"] = "Accept"
+        response.headers["Content-Location"] = f"/{path}.{served}"
+    return response.make_conditional(request)
+
+
+def _media(name: str) -> str:
+    return negotiation.HTML if name == "html" else next(
+        f.media_type for f in FORMATS if f.name == name)
+
+
+def _register_described() -> None:
+    for path in DESCRIBED:
+        def view(ext: str | None = None, path: str = path) -> Response:
+            return _described(path, ext)
+
+        for rule in (f"/{path}", f"/{path}.<ext>"):
+            bp.add_url_rule(rule, "described_" + path.replace("/", "_"), view)
+
+
+_register_described()
 
 
 # --- /downloads ------------------------------------------------------------------------
@@ -264,16 +343,16 @@ def robots() -> Response:
 
 
 def page_urls() -> list[str]:
-    """Every page a crawler should know: home, queries, editor, downloads, each canned query's
-    page and each entity's page (its IRI's path under the base, on this server)."""
+    """Every page a crawler should know: :data:`PAGES`, each canned query's page and each
+    entity's page (its IRI's path under the base, on this server)."""
     st = state()
     cache = _extras(st)
     if "paths" not in cache:
         cache["paths"] = graphstats.entity_paths(_select(st), st.iris)
     pub = publication()
-    urls = [pub.site.url(p) for p in ("", "queries", "sparql", "downloads")]
+    urls = [pub.site.url(p) for p in PAGES]
     urls += [pub.site.url(f"queries/{q.name}") for q in pub.queries]
-    urls += [pub.site.url(path) for path in cache["paths"]]
+    urls += [pub.site.url(path) for path in sorted({*cache["paths"], *DESCRIBED})]
     return urls
 
 
@@ -302,7 +381,7 @@ def sitemap_documents(urls: list[str], root: str, lastmod: str,
 @bp.get("/sitemap-<int:number>.xml")
 def sitemap(number: int | None = None) -> Response:
     st = state()
-    entry = _extras(st)["sites"].setdefault(_root(), {})
+    entry = _site_cache()
     if "sitemaps" not in entry:
         lastmod = _built(st).isoformat().replace("+00:00", "Z")
         entry["sitemaps"] = sitemap_documents(page_urls(), _root(), lastmod)
