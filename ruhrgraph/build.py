@@ -38,7 +38,7 @@ from pathlib import Path
 
 from ruhrgraph import __version__
 from ruhrgraph import store as rstore
-from ruhrgraph.iris import DEFAULT_BASE, Iris
+from ruhrgraph.iris import DEFAULT_BASE, KINDS, Iris
 from ruhrgraph.mapping import PREFIXES, BuildInfo, Mapper, MappingError, SourceFile, meta
 from ruhrgraph.scale import replicas
 
@@ -299,6 +299,31 @@ def _write_quads(mapper: Mapper, linked, meta_text: str, scale: int, target: Pat
     return "".join(sample)
 
 
+def _pylode_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pylode")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _reusable_ontology_doc(build_dir: Path, ontology_sha256: str) -> tuple[Path, str] | None:
+    """The current release's ontology.html and its build id, if the same ontology file was
+    rendered by the same pyLODE version: the page is a function of those two alone."""
+    current = build_dir / "current"
+    try:
+        previous = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    info = previous.get("ontology", {})
+    page = current / "ontology.html"
+    if (info.get("sha256") == ontology_sha256 and info.get("pylode") == _pylode_version()
+            and page.is_file()):
+        return page, info.get("html_from") or previous.get("build_id", "")
+    return None
+
+
 def _start_ontology_doc(target: Path, log: Path) -> subprocess.Popen:
     with log.open("wb") as err:
         return subprocess.Popen([sys.executable, "-m", "ruhrgraph.ontodoc", str(ONTOLOGY),
@@ -306,10 +331,15 @@ def _start_ontology_doc(target: Path, log: Path) -> subprocess.Popen:
                                 cwd=str(ROOT))
 
 
+def dump_prefixes(iris: Iris) -> dict[str, str]:
+    """The vocabularies' prefixes and one per entity kind (``project:13-01``)."""
+    return {**PREFIXES, **{kind: f"{iris.base}{kind}/" for kind in KINDS}}
+
+
 def _start_store_job(staging: Path, nquads: Path, iris: Iris) -> subprocess.Popen:
     job = {"release": str(staging), "nquads": str(nquads),
            "graph_files": [[str(ONTOLOGY), iris.graph("ontology")]],
-           "dump_name": DUMP_NAME, "prefixes": PREFIXES,
+           "dump_name": DUMP_NAME, "prefixes": dump_prefixes(iris),
            "count_graph": iris.graph("catalogue"), "count": COUNTED,
            "count_exclude": COUNT_EXCLUDE}
     path = staging / "storejob.json"
@@ -358,7 +388,13 @@ def build(*, source: str | Path, reference_dir: str | Path, build_dir: str | Pat
                 build_id = _new_build_id(started, digest, releases)
                 staging = releases / f".tmp-{build_id}"
                 staging.mkdir()
-                doc = _start_ontology_doc(staging / "ontology.html", staging / "ontodoc.log")
+                ontology_sha256 = _sha256(ONTOLOGY)
+                reuse = _reusable_ontology_doc(build_dir, ontology_sha256)
+                if reuse is None:
+                    doc = _start_ontology_doc(staging / "ontology.html",
+                                              staging / "ontodoc.log")
+                else:
+                    shutil.copyfile(reuse[0], staging / "ontology.html")
             with progress.step("extract and link"):
                 linked, reference = _read_inputs(source, reference_dir)
             info = BuildInfo(build_id, started, __version__, tuple(inputs),
@@ -380,12 +416,16 @@ def build(*, source: str | Path, reference_dir: str | Path, build_dir: str | Pat
             for name, seconds in stored["timings"].items():
                 progress.timings[f"store job: {name}"] = seconds
             with progress.step("ontology docs"):
-                if doc.wait() != 0:
-                    log = (staging / "ontodoc.log").read_text(errors="replace")[-2000:]
-                    raise BuildError(f"pyLODE failed on {ONTOLOGY}:\n{log}")
-                (staging / "ontodoc.log").unlink()
+                if doc is not None:
+                    if doc.wait() != 0:
+                        log = (staging / "ontodoc.log").read_text(errors="replace")[-2000:]
+                        raise BuildError(f"pyLODE failed on {ONTOLOGY}:\n{log}")
+                    (staging / "ontodoc.log").unlink()
             with progress.step("manifest"):
                 manifest = _manifest(info, iris, stored, scale, progress.timings)
+                manifest["ontology"].update(
+                    sha256=ontology_sha256, pylode=_pylode_version(),
+                    html_from=reuse[1] if reuse else build_id)
                 (staging / "manifest.json").write_text(
                     json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                     encoding="utf-8")
@@ -429,7 +469,7 @@ def _manifest(info: BuildInfo, iris: Iris, stored: dict, scale: int,
                     for s in info.sources],
         "source": {"name": info.sources[0].name, "sha256": info.sources[0].sha256},
         "ontology": {"iri": RG.rstrip("#"), "file": "ontology/ruhrgraph.ttl",
-                     "sha256": _sha256(ONTOLOGY), "html": "ontology.html"},
+                     "html": "ontology.html"},
         "shapes": {"file": "ontology/shapes.ttl", "sha256": _sha256(SHAPES)},
         "validation": {"conforms": True, "engine": "pySHACL",
                        "scope": "shared entities, replica 1 and the meta graph; replicas "

@@ -54,6 +54,21 @@ def _short(term, prefixes: dict[str, str]) -> str:
     return str(term)
 
 
+def _path(node, shapes, prefixes: dict[str, str]) -> str:
+    """A SHACL property path as SPARQL property path text (sequence ``a/b``, inverse ``^a``)."""
+    from rdflib import RDF, BNode, Namespace
+    from rdflib.collection import Collection
+
+    sh = Namespace(SH)
+    if isinstance(node, BNode):
+        if shapes.value(node, RDF.first) is not None:
+            return "/".join(_path(step, shapes, prefixes) for step in Collection(shapes, node))
+        inverse = shapes.value(node, sh.inversePath)
+        if inverse is not None:
+            return "^" + _path(inverse, shapes, prefixes)
+    return _short(node, prefixes)
+
+
 def validate(graph, shapes: str | Path = SHAPES, base: str | None = None,
              where: Callable[[str], str | None] | None = None) -> list[Violation]:
     """Validate the rdflib ``graph``; return every result (empty: the graph conforms)."""
@@ -82,7 +97,7 @@ def validate(graph, shapes: str | Path = SHAPES, base: str | None = None,
         severity = report.value(result, sh.resultSeverity)
         out.append(Violation(
             focus=_short(focus, prefixes),
-            path=_short(path, prefixes) if path is not None else None,
+            path=_path(path, shapes_graph, prefixes) if path is not None else None,
             value=_short(value, prefixes) if value is not None else None,
             message="; ".join(messages) or "does not conform",
             shape=_short(shape, prefixes) if isinstance(shape, URIRef) else "a nested shape",

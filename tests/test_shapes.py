@@ -134,7 +134,7 @@ def test_a_mention_without_offsets(graph):
     # the outer result and pySHACL's details of the nested passage shape
     assert found(graph) == {(annotation, "oa:hasTarget"),
                             (annotation + "#passage", "oa:hasSelector"),
-                            (annotation + "#passage", None)}
+                            (annotation + "#passage", "oa:hasSelector/rdf:type")}
 
 
 def test_a_passage_with_two_character_ranges(graph):
@@ -146,8 +146,26 @@ def test_a_passage_with_two_character_ranges(graph):
     graph.add((extra, OA.end, Literal(2, datatype=XSD.integer)))
     annotation = "base:" + str(passage)[len(BASE):].split("#")[0]
     assert found(graph) == {(annotation, "oa:hasTarget"),
-                            (annotation + "#passage", "oa:hasSelector"),
-                            (annotation + "#passage", None)}
+                            (annotation + "#passage", "oa:hasSelector")}
+
+
+def test_a_selector_with_two_kinds(graph):
+    passage = mention_passage(graph)
+    chars = URIRef(str(passage).replace("#passage", "#chars"))
+    graph.add((chars, RDF.type, OA.FragmentSelector))
+    focus = "base:" + str(chars)[len(BASE):]
+    assert (focus, "rdf:type") in found(graph)
+
+
+def test_a_project_passage_with_a_second_line_range(graph):
+    passage = URIRef(str(P) + "#passage")
+    extra = URIRef(str(P) + "#lines2")
+    graph.add((passage, OA.hasSelector, extra))
+    graph.add((extra, RDF.type, OA.FragmentSelector))
+    graph.add((extra, DCTERMS.conformsTo, URIRef("http://tools.ietf.org/rfc/rfc5147")))
+    graph.add((extra, RDF.value, Literal("line=1,2")))
+    assert found(graph) == {("base:project/13-01", "prov:wasDerivedFrom"),
+                            ("base:project/13-01#passage", "oa:hasSelector")}
 
 
 def test_offsets_that_run_backwards(graph):
