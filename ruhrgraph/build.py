@@ -38,7 +38,7 @@ from pathlib import Path
 
 from ruhrgraph import __version__
 from ruhrgraph import store as rstore
-from ruhrgraph.iris import DEFAULT_BASE, KINDS, Iris
+from ruhrgraph.iris import DEFAULT_BASE, Iris
 from ruhrgraph.mapping import PREFIXES, BuildInfo, Mapper, MappingError, SourceFile, meta
 from ruhrgraph.scale import replicas
 
@@ -331,15 +331,10 @@ def _start_ontology_doc(target: Path, log: Path) -> subprocess.Popen:
                                 cwd=str(ROOT))
 
 
-def dump_prefixes(iris: Iris) -> dict[str, str]:
-    """The vocabularies' prefixes and one per entity kind (``project:13-01``)."""
-    return {**PREFIXES, **{kind: f"{iris.base}{kind}/" for kind in KINDS}}
-
-
 def _start_store_job(staging: Path, nquads: Path, iris: Iris) -> subprocess.Popen:
     job = {"release": str(staging), "nquads": str(nquads),
            "graph_files": [[str(ONTOLOGY), iris.graph("ontology")]],
-           "dump_name": DUMP_NAME, "prefixes": dump_prefixes(iris),
+           "dump_name": DUMP_NAME, "prefixes": PREFIXES,
            "count_graph": iris.graph("catalogue"), "count": COUNTED,
            "count_exclude": COUNT_EXCLUDE}
     path = staging / "storejob.json"

@@ -263,6 +263,22 @@ def test_the_ontology_is_loaded_and_documented(built_graph, quads):
         assert term in html
 
 
+def test_the_example_queries_of_the_docs_answer(built_graph):
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    queries = re.findall(r"```sparql\n(.*?)```", text, flags=re.DOTALL)
+    assert len(queries) == 6
+    answers = [ReadStore.open(built_graph.store).select(q) for q in queries]
+    assert all(answers)
+    (bochum,) = answers[0]
+    assert {k: v.value for k, v in bochum.items()} == {
+        "words": "Bochum", "line": "324", "start": "40685", "end": "40691"}
+    fields = [p.field for p in read(SOURCE).projects]
+    assert [int(r["projects"].value) for r in answers[2]] == [fields.count(n)
+                                                              for n in range(1, 6)]
+    assert {r["file"].value for r in answers[5]} == {
+        SOURCE.name, *(p.name for p in REFERENCE.glob("*.csv"))}
+
+
 # --- scale ------------------------------------------------------------------------------
 
 

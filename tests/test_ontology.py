@@ -161,3 +161,9 @@ def test_partner_is_declared_apart_from_mentions(ontology):
     assert RG.partner not in set(ontology.objects(RG.mentionsOrganisation, RDFS.subPropertyOf))
     assert RG.mentionsOrganisation not in set(ontology.objects(RG.partner,
                                                                RDFS.subPropertyOf))
+
+
+def test_docs_list_exactly_the_own_terms():
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    table = set(re.findall(r"^\| `rg:(\w+)` \|", text, flags=re.MULTILINE))
+    assert table == vocab.terms()
