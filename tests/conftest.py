@@ -158,3 +158,20 @@ def graph_server(built_graph, tmp_path_factory):
                                 "RUHRGRAPH_QUERIES_DIR": str(ROOT / "queries")})
     yield server
     stop(server.process)
+
+
+# --- linked-data and canned query pages (test_pages.py, test_canned_queries.py, test_browser.py)
+
+
+def pages_app(build_dir: Path, **settings):
+    """The web app on a build directory, as `create_app` makes it for a server."""
+    from ruhrgraph.web import create_app
+
+    return create_app({"BUILD_DIR": str(build_dir), "STORE_DIR": "", "BACKEND": "",
+                       "ACCESS_LOG": False, "QUERIES_DIR": str(ROOT / "queries"), **settings})
+
+
+@pytest.fixture(scope="session")
+def pages(built_graph):
+    """A Flask test client of the app on the session's real build."""
+    return pages_app(built_graph.build_dir).test_client()
