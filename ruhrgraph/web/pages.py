@@ -107,6 +107,11 @@ ORDER BY ?property ?value
 def _entity(kind: str, key: str) -> Response:
     st = state()
     ext = None
+    stem, dot, suffix = key.rpartition(".")
+    if dot and suffix in EXTENSIONS and parse_path(f"{kind}/{stem}") is not None:
+        # ``software/0.1.0.ttl``: a known extension after a valid key names a document,
+        # even where the kind's keys may contain dots
+        return _serve(st.iris.of(kind, stem), f"/{kind}/{stem}", kind, suffix)
     if parse_path(f"{kind}/{key}") is None:
         stem, dot, ext = key.rpartition(".")
         if dot and parse_path(f"{kind}/{stem}") is not None and ext not in EXTENSIONS:

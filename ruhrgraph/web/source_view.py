@@ -27,13 +27,14 @@ bp = Blueprint("source", __name__)
 
 _KEY = re.compile(KINDS["source"])
 _LINES = re.compile(r"([0-9]{1,7})(?:-([0-9]{1,7}))?")
-_FACTS = """SELECT ?source ?from ?to ?entity ?first ?last ?quote WHERE {
+_FACTS = """SELECT ?source ?from ?to ?entity ?body ?first ?last ?quote WHERE {
   ?passage oa:hasSource ?source ; rg:firstLine ?first ; rg:lastLine ?last .
   FILTER(?first <= ?to && ?last >= ?from)
   VALUES ?derivation { prov:wasDerivedFrom oa:hasTarget }
   ?entity ?derivation ?passage .
   OPTIONAL { ?passage oa:hasSelector ?selector . ?selector oa:exact ?quote }
-} ORDER BY ?first ?entity LIMIT 200"""
+  OPTIONAL { ?entity oa:hasBody ?body }
+} ORDER BY ?first ?entity ?body LIMIT 200"""
 
 
 def files() -> dict[str, Path]:
@@ -86,12 +87,12 @@ def text(key: str) -> Response:
             rows = lookup.select(_FACTS, {"source": lookup.iri(iri),
                                           "from": store.literal(marked[0]),
                                           "to": store.literal(marked[1])})
-            entities = [r["entity"].value for r in rows]
-            labels = lookup.labels(entities) if entities else {}
+            named = [r[k].value for r in rows for k in ("entity", "body") if k in r]
+            labels = lookup.labels(named) if named else {}
             for r in rows:
-                shown = linker.show(r["entity"], labels)
-                facts.append({"entity": shown, "first": int(r["first"].value),
-                              "last": int(r["last"].value),
+                facts.append({"entity": linker.show(r["entity"], labels),
+                              "body": linker.show(r["body"], labels) if "body" in r else None,
+                              "first": int(r["first"].value), "last": int(r["last"].value),
                               "quote": r["quote"].value if "quote" in r else None})
         html = render_template("source_text.html", key=key, name=path.name, lines=lines,
                                marked=marked, facts=facts, entity=f"/source/{key}")
