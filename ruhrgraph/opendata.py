@@ -459,13 +459,11 @@ def void(pub: Publication) -> Graph:
         graph.add((dataset, VOID.classPartition, part))
         graph.add((part, VOID["class"], URIRef(cls)))
         graph.add((part, VOID.entities, Literal(n)))
-    for prop, (n, subjects, objects) in stats.properties.items():
+    for prop, n in stats.properties.items():
         part = BNode(f"property-{len(graph)}")
         graph.add((dataset, VOID.propertyPartition, part))
         graph.add((part, VOID.property, URIRef(prop)))
         graph.add((part, VOID.triples, Literal(n)))
-        graph.add((part, VOID.distinctSubjects, Literal(subjects)))
-        graph.add((part, VOID.distinctObjects, Literal(objects)))
     for name, n in stats.graphs.items():
         subset = URIRef(name)
         graph.add((dataset, VOID.subset, subset))

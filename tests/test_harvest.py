@@ -120,6 +120,12 @@ def test_harvest_every_distribution(graph_server, built_graph, void):
 
 def test_void_statistics(graph_server, built_graph, void, union):
     assert int(void.value(DATASET, VOID.triples)) == len(union)
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    typed = {t.subject.value for t in union if t.predicate.value == rdf_type
+             and isinstance(t.subject, pyoxigraph.NamedNode) and t.subject.value.startswith(BASE)}
+    assert int(void.value(DATASET, VOID.entities)) == len(typed)
+    assert int(void.value(DATASET, VOID.distinctSubjects)) == len({t.subject for t in union})
+    assert int(void.value(DATASET, VOID.distinctObjects)) == len({t.object for t in union})
     assert str(void.value(DATASET, VOID.uriSpace)) == BASE
     assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef(graph_server.url + "/sparql")
     assert {str(u) for u in void.objects(DATASET, VOID.dataDump)} == {

@@ -11,7 +11,6 @@ out as its pre-compressed ``.gz`` with ``Content-Encoding: gzip`` when the clien
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 from datetime import datetime
@@ -52,17 +51,7 @@ _lock = threading.Lock()
 
 def _select(st):
     def select(query: str) -> list[dict[str, Any]]:
-        result = st.backend.evaluate(query, "SELECT", max_rows=STAT_ROWS)
-        rows = []
-        for binding in json.loads(store.convert(result, "json"))["results"]["bindings"]:
-            row: dict[str, Any] = {}
-            for name, term in binding.items():
-                value = term["value"]
-                if term.get("datatype") == "http://www.w3.org/2001/XMLSchema#integer":
-                    value = int(value)
-                row[name] = value
-            rows.append(row)
-        return rows
+        return graphstats.rows(st.backend.evaluate(query, "SELECT", max_rows=STAT_ROWS))
     return select
 
 
@@ -87,10 +76,19 @@ def _extras(st) -> dict[str, Any]:
 
 
 def statistics() -> graphstats.Statistics:
+    """The graph's statistics: from the build's ``statistics.json`` when it was written for
+    the build being served, else asked of the backend (once per process)."""
     st = state()
     cache = _extras(st)
     if "stats" not in cache:
-        cache["stats"] = graphstats.statistics(_select(st), st.iris)
+        path = release_dir(st.settings) / graphstats.FILE
+        try:
+            build_id, stats = graphstats.from_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError):
+            build_id, stats = None, None
+        if stats is None or build_id != st.build.build_id:
+            stats = graphstats.statistics(_select(st), st.iris)
+        cache["stats"] = stats
     return cache["stats"]
 
 
