@@ -60,9 +60,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ACCESS_LOG", True, "Write one JSON line per request to stderr."),
     Setting("LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
             "Licence of the graph and its distributions (DCAT-AP.de licence IRI)."),
-    Setting("ATTRIBUTION", "Land Nordrhein-Westfalen (Staatskanzlei), Ruhr-Konferenz: "
-            "Handlungsfelder und Projekte der Ruhr-Konferenz (2020); ruhrgraph",
-            "Attribution text the licence asks for."),
+    Setting("ATTRIBUTION", "Land Nordrhein-Westfalen (Staatskanzlei): Handlungsfelder und "
+            "Projekte der Ruhr-Konferenz (2020); Statistisches Bundesamt (Destatis): "
+            "Gemeindeverzeichnis / AGS-Historie (dl-de/by-2-0); Aufbereitung: ruhrgraph",
+            "Attribution text the licence asks for (`dcatde:licenseAttributionByText`): the "
+            "sources whose terms ask to be named, and the project."),
     Setting("PUBLISHER_NAME", "ruhrgraph", "Name of the publisher of the catalogue."),
     Setting("PUBLISHER_URL", "https://w3id.org/ruhrgraph/", "Home page of the publisher."),
     Setting("CONTACT_EMAIL", "ruhrgraph@example.org", "Contact point e-mail of the dataset."),
