@@ -178,7 +178,7 @@ def page(name: str) -> Response:
         bound = bindings(query, given)
         result = lookup.run(query.text, bound)
         names, rows = store.solutions(result)
-        shown = table(names, rows)
+        shown = table(names, rows, frozenset(p.name for p in query.params))
         params = urlencode({k: v for k, v in given.items()})
         html = render_template(
             "query.html", q=query, error=None, given=given, result=shown,

@@ -9,12 +9,16 @@ from ruhrgraph.web import charts, lookup, ruhrmap, state
 from ruhrgraph.web.terms import Linker
 
 
-def table(names: list[str], rows: list[dict]) -> dict:
+def table(names: list[str], rows: list[dict], hide: frozenset[str] = frozenset()) -> dict:
+    """Columns and cells; the ``hide`` columns (the parameters, the same in every row and
+    shown in the form) are left out of the page, not out of the downloads."""
     linker = Linker(state().iris)
-    iris = [t.value for row in rows for t in row.values() if store.term_kind(t) == "iri"]
+    shown = [n for n in names if n not in hide]
+    iris = [t.value for row in rows for n, t in row.items()
+            if n in shown and store.term_kind(t) == "iri"]
     labels = lookup.labels(iris) if iris else {}
-    return {"columns": names,
-            "rows": [[linker.show(row[n], labels) if n in row else None for n in names]
+    return {"columns": shown,
+            "rows": [[linker.show(row[n], labels) if n in row else None for n in shown]
                      for row in rows]}
 
 
