@@ -1,4 +1,4 @@
-"""Statistics of the served graph, read by SPARQL: what VoID and the catalogue state about it.
+"""Figures of the served graph, read by SPARQL: what VoID and the catalogue state about it.
 
 Every figure comes from a query over the union of the graphs (what the Turtle, N-Triples and
 JSON-LD dumps hold) or over the named graphs, run through a ``select`` function the caller
@@ -6,9 +6,11 @@ supplies (the web layer passes one that asks its backend, embedded store or remo
 endpoint). The queries are fixed text; the only values in them are the IRI base and the
 Wikidata namespace, from the configuration and this module, written as escaped literals.
 
-On a large graph the queries take a while (seconds at ×100, see ``docs/opendata.md``), so
-they can be run once per build: ``python -m ruhrgraph.graphstats RELEASE_DIR`` writes
-``RELEASE_DIR/statistics.json``, which the web layer reads instead of asking again.
+:func:`summary` (the catalogue's and pages' figures) asks only what indexes answer at once;
+:func:`statistics` (VoID's) scans the whole graph, which takes a while on a large one
+(seconds at ×100, see ``docs/opendata.md``), so it can be run once per build:
+``python -m ruhrgraph.graphstats RELEASE_DIR`` writes ``RELEASE_DIR/statistics.json``, which
+the web layer reads instead of asking again.
 """
 
 from __future__ import annotations
@@ -52,7 +54,22 @@ class Linkset:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """What the catalogue and the HTML pages state: cheap to ask (index lookups)."""
+
+    projects: int
+    fields: int  # action fields
+    measures: int
+    first_year: int | None  # earliest start of a project duration
+    last_year: int | None  # latest stated end of a project duration
+    open_ended: int  # durations without a stated end that continue
+    district_keys: tuple[str, ...]  # 5-digit keys of the Kreise and kreisfreie Städte (RVR)
+
+
+@dataclass(frozen=True)
 class Statistics:
+    """What VoID states: scans of the whole graph (seconds on a large one)."""
+
     triples: int
     entities: int
     distinct_subjects: int
@@ -63,10 +80,6 @@ class Statistics:
     linksets: tuple[Linkset, ...]
     examples: tuple[str, ...]
     root: str | None  # the programme: the entry to the graph
-    first_year: int | None  # earliest start of a project duration
-    last_year: int | None  # latest stated end of a project duration
-    open_ended: int  # durations without a stated end that continue
-    district_keys: tuple[str, ...]  # 5-digit keys of the Kreise and kreisfreie Städte (RVR)
     vocabularies: tuple[str, ...]  # namespaces of the classes and properties used
 
 
@@ -122,13 +135,6 @@ def statistics(select: Select, iris: Iris) -> Statistics:
         if row.get("x"):
             examples.append(str(row["x"]))
     root = _one(select, f"SELECT ?x WHERE {{ ?x a <{RG.Programme}> }} LIMIT 1")
-    years = _one(select, f"SELECT (MIN(?start) AS ?first) WHERE {{ ?d <{DCAT}startDate> ?start }}")
-    ends = _one(select, f"SELECT (MAX(?end) AS ?last) WHERE {{ ?d <{DCAT}endDate> ?end }}")
-    open_ended = _one(select, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d <{RG.openEnded}> "
-                              "true }")
-    districts = sorted({str(r["ags"])[:5] for r in select(
-        f"SELECT DISTINCT ?ags WHERE {{ ?x <{RG.inRuhrRegion}> true ; <{RG.ags}> ?ags . "
-        f"{{ ?x a <{RG.District}> }} UNION {{ ?x a <{RG.IndependentCity}> }} }}")})
     vocabularies = sorted({namespace(term) for term in (*classes, *properties)
                            if namespace(term)})
     return Statistics(
@@ -138,9 +144,27 @@ def statistics(select: Select, iris: Iris) -> Statistics:
         properties=properties, graphs=graphs,
         linksets=tuple(Linkset(k, p, n) for (k, p), n in sorted(links.items())),
         examples=tuple(examples), root=str(root["x"]) if root.get("x") else None,
-        first_year=_year(years.get("first")), last_year=_year(ends.get("last")),
-        open_ended=int(open_ended.get("n", 0)), district_keys=tuple(districts),
         vocabularies=tuple(vocabularies))
+
+
+def _count(select: Select, cls: str) -> int:
+    return int(_one(select, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a <{cls}> }}")
+               .get("n", 0))
+
+
+def summary(select: Select) -> Summary:
+    years = _one(select, f"SELECT (MIN(?start) AS ?first) WHERE {{ ?d <{DCAT}startDate> ?start }}")
+    ends = _one(select, f"SELECT (MAX(?end) AS ?last) WHERE {{ ?d <{DCAT}endDate> ?end }}")
+    open_ended = _one(select, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d <{RG.openEnded}> "
+                              "true }")
+    districts = sorted({str(r["ags"])[:5] for r in select(
+        f"SELECT DISTINCT ?ags WHERE {{ ?x <{RG.inRuhrRegion}> true ; <{RG.ags}> ?ags . "
+        f"{{ ?x a <{RG.District}> }} UNION {{ ?x a <{RG.IndependentCity}> }} }}")})
+    fields = _one(select, f"SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {{ ?p <{RG.actionField}> ?f }}")
+    return Summary(projects=_count(select, str(RG.Project)), fields=int(fields.get("n", 0)),
+                   measures=_count(select, str(RG.Measure)),
+                   first_year=_year(years.get("first")), last_year=_year(ends.get("last")),
+                   open_ended=int(open_ended.get("n", 0)), district_keys=tuple(districts))
 
 
 def entity_paths(select: Select, iris: Iris) -> list[str]:
@@ -182,7 +206,7 @@ def from_json(text: str) -> tuple[str, Statistics]:
     data = json.loads(text)
     build_id = data.pop("build_id")
     data["linksets"] = tuple(Linkset(**item) for item in data["linksets"])
-    for name in ("examples", "district_keys", "vocabularies"):
+    for name in ("examples", "vocabularies"):
         data[name] = tuple(data[name])
     return build_id, Statistics(**data)
 

@@ -18,7 +18,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
-from ruhrgraph.graphstats import Statistics
+from ruhrgraph.graphstats import Statistics, Summary
 from ruhrgraph.iris import Iris
 from ruhrgraph.vocab import RG
 
@@ -150,7 +150,7 @@ class Publication:
     settings: Mapping[str, Any]
     iris: Iris
     site: Site
-    stats: Statistics
+    summary: Summary
     dumps: tuple[Dump, ...]
     queries: tuple[CannedQuery, ...]
     build_id: str
@@ -177,16 +177,13 @@ class Publication:
     def licence_url(self) -> str:
         return LICENCES.get(self.licence, (self.licence, self.licence))[1]
 
-    def count(self, cls: str) -> int:
-        return self.stats.classes.get(cls, 0)
-
     def titles(self) -> dict[str, str]:
         return {"de": "Projekte der Ruhr-Konferenz (2020) als Wissensgraph",
                 "en": "Projects of the Ruhr Conference (2020) as a knowledge graph"}
 
     def descriptions(self) -> dict[str, str]:
-        projects, fields = self.count(str(RG.Project)), self.count(str(SKOS.Concept))
-        measures = self.count(str(RG.Measure))
+        projects, fields = self.summary.projects, self.summary.fields
+        measures = self.summary.measures
         return {
             "de": f"Der Projektkatalog der Ruhr-Konferenz der Landesregierung Nordrhein-"
                   f"Westfalen (2020) als Linked-Data-Wissensgraph: {projects} Projekte in "
@@ -389,7 +386,7 @@ def _spatial(graph: Graph, pub: Publication, dataset) -> None:
     the Ruhr (district keys of the DCAT-AP.de political geocoding). Each is a dct:Location
     (the range of dct:spatial), stated so that validators need no inference."""
     places = [(STATE_KEY, "Nordrhein-Westfalen"), (GEONAMES_NRW, "Nordrhein-Westfalen")]
-    places += [(f"{GEOCODING}districtKey/{key}", None) for key in pub.stats.district_keys]
+    places += [(f"{GEOCODING}districtKey/{key}", None) for key in pub.summary.district_keys]
     for iri, label in places:
         place = URIRef(iri)
         graph.add((dataset, DCTERMS.spatial, place))
@@ -401,7 +398,7 @@ def _spatial(graph: Graph, pub: Publication, dataset) -> None:
 
 def _temporal(graph: Graph, pub: Publication, dataset) -> None:
     """From the earliest start to the latest stated end of the projects' durations."""
-    first, last = pub.stats.first_year, pub.stats.last_year
+    first, last = pub.summary.first_year, pub.summary.last_year
     if first is None and last is None:
         return
     period = BNode("temporal")
@@ -416,10 +413,10 @@ def _temporal(graph: Graph, pub: Publication, dataset) -> None:
 # --- VoID -----------------------------------------------------------------------------
 
 
-def void(pub: Publication) -> Graph:
+def void(pub: Publication, stats: Statistics) -> Graph:
     """The VoID description: statistics, partitions, vocabularies, access, linksets."""
     graph = _graph()
-    stats, site, dataset = pub.stats, pub.site, pub.dataset
+    site, dataset = pub.site, pub.dataset
     doc = URIRef(site.void)
     graph.add((doc, RDF.type, VOID.DatasetDescription))
     graph.add((doc, DCTERMS.title, Literal("VoID description of ruhrgraph", lang="en")))
@@ -530,9 +527,9 @@ def schema_org(pub: Publication) -> dict[str, Any]:
              "encodingFormat": d.content_type, "contentUrl": site.download(d),
              "contentSize": f"{d.bytes} B"} for d in pub.dumps],
     }
-    if pub.stats.first_year is not None:
-        last = pub.stats.last_year
-        data["temporalCoverage"] = f"{pub.stats.first_year}/{last if last else '..'}"
+    if pub.summary.first_year is not None:
+        last = pub.summary.last_year
+        data["temporalCoverage"] = f"{pub.summary.first_year}/{last if last else '..'}"
     return data
 
 

@@ -92,6 +92,14 @@ def statistics() -> graphstats.Statistics:
     return cache["stats"]
 
 
+def summary() -> graphstats.Summary:
+    """The figures the catalogue and the pages state (cheap queries, once per process)."""
+    cache = _extras(state())
+    if "summary" not in cache:
+        cache["summary"] = graphstats.summary(_select(state()))
+    return cache["summary"]
+
+
 def _queries(st) -> tuple[opendata.CannedQuery, ...]:
     from ruhrgraph import canned
 
@@ -107,7 +115,7 @@ def publication() -> opendata.Publication:
     if "pub" not in sites.get(root, {}):
         manifest = st.build.manifest
         pub = opendata.Publication(
-            settings=st.settings, iris=st.iris, site=opendata.Site(root), stats=statistics(),
+            settings=st.settings, iris=st.iris, site=opendata.Site(root), summary=summary(),
             dumps=opendata.dumps(manifest), queries=_queries(st), build_id=st.build.build_id,
             built=_built(st), sources=tuple(s["iri"] for s in manifest.get("sources", ())
                                             if s.get("iri")))
@@ -132,7 +140,8 @@ def _document(kind: str, fmt: str) -> bytes:
     if key not in entry:
         graph = entry.get(kind)
         if graph is None:
-            graph = entry[kind] = (opendata.catalog if kind == "catalog" else opendata.void)(pub)
+            graph = entry[kind] = (opendata.catalog(pub) if kind == "catalog"
+                                   else opendata.void(pub, statistics()))
         entry[key] = opendata.serialize(graph, fmt)
     return entry[key]
 
@@ -277,7 +286,7 @@ def _dumps_dir(st) -> Path:
 def downloads() -> Response:
     pub = publication()
     page = render_template("downloads.html", pub=pub, dumps=pub.dumps, queries=pub.queries,
-                           site=pub.site, stats=pub.stats,
+                           site=pub.site, quads=state().build.manifest.get("quads"),
                            attribution=pub.settings["ATTRIBUTION"])
     return Response(page, 200, content_type="text/html; charset=utf-8")
 
