@@ -415,3 +415,18 @@ def test_any_document_may_be_asked_for_first(built_graph, path):
     response = app.test_client().get(path)
     response.close()  # a file response holds the file open until closed
     assert response.status_code == 200
+
+
+def test_a_broken_canned_query_is_left_out_of_the_catalogue(built_graph, tmp_path):
+    (tmp_path / "good.rq").write_text("#+ title: Good\n#+ description: Fine.\n#+ theme: T\n"
+                                      "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n")
+    (tmp_path / "bad.rq").write_text("#+ title: No description\nSELECT * WHERE { }\n")
+    from ruhrgraph.web import create_app
+
+    app = create_app({"STORE_DIR": str(built_graph.store), "ACCESS_LOG": False,
+                      "QUERIES_DIR": str(tmp_path)})
+    catalog = rdflib.Graph().parse(data=app.test_client().get("/catalog.ttl").data,
+                                   format="turtle")
+    csv_urls = {str(u) for u in catalog.objects(None, DCAT.downloadURL)
+                if str(u).endswith(".csv")}
+    assert csv_urls == {"http://localhost/queries/good.csv"}

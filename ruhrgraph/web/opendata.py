@@ -101,10 +101,17 @@ def summary() -> graphstats.Summary:
 
 
 def _queries(st) -> tuple[opendata.CannedQuery, ...]:
+    """The canned queries whose CSV export the catalogue offers; a file the query pages
+    cannot use either is left out (and logged), not fatal to the catalogue."""
     from ruhrgraph import canned
 
-    directory = Path(st.settings["QUERIES_DIR"])
-    return opendata.canned(canned.load_all(directory)) if directory.is_dir() else ()
+    found = []
+    for path in sorted(Path(st.settings["QUERIES_DIR"]).glob("*.rq")):
+        try:
+            found.append(canned.load(path))
+        except canned.CannedQueryError as error:
+            log.warning("catalogue leaves out a canned query: %s", error)
+    return opendata.canned(found)
 
 
 def publication() -> opendata.Publication:
