@@ -13,7 +13,7 @@ The writing side (``# --- writing``, owned by the build) follows at the end of t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -330,7 +330,6 @@ DUMP_FORMATS: tuple[DumpFormat, ...] = (
     DumpFormat("trig", "application/trig", "TriG", RdfFormat.TRIG, True),
 )
 
-_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -373,26 +372,41 @@ def create_store(path: str | Path, nquads: str | Path,
 
 def dump_store(path: str | Path, directory: str | Path, name: str,
                prefixes: Mapping[str, str] | None = None,
-               formats: Iterable[DumpFormat] = DUMP_FORMATS) -> list[Path]:
-    """Write ``<directory>/<name>.<suffix>`` for each format from the store at ``path``."""
+               formats: Iterable[DumpFormat] = DUMP_FORMATS,
+               written: Callable[[Path], object] | None = None) -> list[Path]:
+    """Write ``<directory>/<name>.<suffix>`` for each format from the store at ``path``.
+
+    The store is read once, into the N-Quads dump; the other formats are re-serialised
+    from that file (parsing it is several times cheaper than reading the store again).
+    Triple formats hold the union of the graphs: the build keeps the graphs' triples
+    disjoint, so the union has no duplicates. ``written(path)`` is called as each file is
+    complete (the build compresses it meanwhile).
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    formats = list(formats)
+    nquads = directory / f"{name}.nq"
     store = Store.read_only(str(path))
-    written = []
+    try:
+        store.dump(str(nquads), format=RdfFormat.N_QUADS)
+    finally:
+        del store
+    done = []
     for fmt in formats:
         target = directory / f"{name}.{fmt.suffix}"
-        kwargs = {}
-        if prefixes and fmt.rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG):
-            kwargs["prefixes"] = dict(prefixes)
-        if fmt.quads:
-            store.dump(str(target), format=fmt.rdf_format, **kwargs)
-        else:  # the graphs hold disjoint triples (the build checks), so no duplicates
-            union = store.query(_UNION, use_default_graph_as_union=True)
-            serialize(union, str(target), format=fmt.rdf_format, **kwargs)
-            del union
-        written.append(target)
-    del store
-    return written
+        if fmt.rdf_format != RdfFormat.N_QUADS:
+            kwargs = {}
+            if prefixes and fmt.rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG):
+                kwargs["prefixes"] = dict(prefixes)
+            quads = parse(path=str(nquads), format=RdfFormat.N_QUADS)
+            data = quads if fmt.quads else (quad.triple for quad in quads)
+            serialize(data, str(target), format=fmt.rdf_format, **kwargs)
+        if written is not None:
+            written(target)
+        done.append(target)
+    if not any(fmt.rdf_format == RdfFormat.N_QUADS for fmt in formats):
+        nquads.unlink()
+    return done
 
 
 def graph_sizes(path: str | Path) -> dict[str, int]:

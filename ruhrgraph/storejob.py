@@ -60,25 +60,28 @@ def run(job: dict) -> dict:
     timings["store"] = round(time.perf_counter() - start, 3)
 
     start = time.perf_counter()
-    paths = rstore.dump_store(release / "store", release / "dumps", job["dump_name"],
-                              job["prefixes"])
-    timings["dumps"] = round(time.perf_counter() - start, 3)
-
-    start = time.perf_counter()
     formats = {f".{f.suffix}": f for f in rstore.DUMP_FORMATS}
     dumps: list[dict] = []
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:  # zlib and hashlib release the GIL
-        for path, (plain, gz, gz_sha) in zip(paths, pool.map(_compress_and_hash, paths),
-                                             strict=True):
+    # Each dump is compressed and hashed as soon as it is written, beside the next one
+    # (zlib and hashlib release the interpreter lock).
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        pending: list[tuple[Path, concurrent.futures.Future]] = []
+        paths = rstore.dump_store(
+            release / "store", release / "dumps", job["dump_name"], job["prefixes"],
+            written=lambda path: pending.append((path, pool.submit(_compress_and_hash, path))))
+        timings["dumps"] = round(time.perf_counter() - start, 3)
+        for path, future in pending:
+            plain, gz, gz_sha = future.result()
             fmt = formats[path.suffix]
             common = {"format": fmt.name, "media_type": fmt.media_type, "graphs": fmt.quads}
             dumps.append({"file": f"dumps/{path.name}", **common,
                           "bytes": path.stat().st_size, "sha256": plain})
             dumps.append({"file": f"dumps/{gz.name}", **common, "encoding": "gzip",
                           "bytes": gz.stat().st_size, "sha256": gz_sha})
+    assert [p for p, _ in pending] == paths
     sums = "".join(f"{d['sha256']}  {Path(d['file']).name}\n" for d in dumps)
     (release / "dumps" / "SHA256SUMS").write_text(sums, encoding="utf-8")
-    timings["compress"] = round(time.perf_counter() - start, 3)
+    timings["dumps and compress"] = round(time.perf_counter() - start, 3)
 
     start = time.perf_counter()
     graphs = rstore.graph_sizes(release / "store")
