@@ -305,7 +305,6 @@ def _gzip_wanted() -> bool:
 @bp.get("/downloads/<name>")
 def dump_file(name: str) -> Response:
     st = state()
-    pub = publication()
     folder = _dumps_dir(st)
     if name == "SHA256SUMS" and (folder / name).is_file():
         sums = folder / name
@@ -314,7 +313,7 @@ def dump_file(name: str) -> Response:
                              last_modified=_built(st), max_age=None)
         response.headers["Cache-Control"] = "public, no-cache"
         return response
-    by_name = {d.name: d for d in pub.dumps}
+    by_name = {d.name: d for d in opendata.dumps(st.build.manifest)}
     dump = by_name.get(name)
     if dump is None or not (folder / name).is_file():
         raise ApiError(404, "Not Found", f"no download {name!r}; the downloads are listed at "
