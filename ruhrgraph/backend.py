@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ruhrgraph import store
+from ruhrgraph import integrity, store
 from ruhrgraph.bindings import inline_values
 from ruhrgraph.remote import RemoteBackend
 
@@ -79,7 +79,13 @@ def build_info(settings: dict[str, Any]) -> BuildInfo:
     manifest: dict[str, Any] = {}
     path = release / "manifest.json"
     if path.is_file():
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise store.StoreError(f"the build's manifest {path} cannot be read: {error}"
+                                   ) from None
+        if not isinstance(manifest, dict):
+            raise store.StoreError(f"the build's manifest {path} is not a JSON object")
     build_id = str(manifest.get("build_id") or manifest.get("id") or release.name)
     created_text = manifest.get("finished") or manifest.get("created")
     try:
@@ -98,6 +104,8 @@ def build_info(settings: dict[str, Any]) -> BuildInfo:
 def open_backend(settings: dict[str, Any]) -> LocalBackend | Remote:
     if settings.get("BACKEND"):
         return Remote(settings["BACKEND"], float(settings["QUERY_TIMEOUT"]))
+    if settings.get("VERIFY_STORE", True):
+        integrity.verify(store_dir(settings))
     return LocalBackend(store.ReadStore.open(store_dir(settings)))
 
 

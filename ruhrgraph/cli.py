@@ -36,7 +36,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import os
     import tempfile
 
-    from ruhrgraph import backend
+    from ruhrgraph import backend, integrity
     from ruhrgraph import config as cfg
     from ruhrgraph.store import ReadStore, StoreError
 
@@ -46,11 +46,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         # Resolve `current` once, so every worker (also one started later) serves one build.
         store_dir = backend.store_dir(settings)
         try:
+            if settings["VERIFY_STORE"]:  # once here, not again in every worker
+                integrity.verify(store_dir)
             ReadStore.open(store_dir)
+            backend.build_info(settings)
         except StoreError as error:
-            print(f"ruhrgraph serve: {error}", file=sys.stderr)
+            print(f"ruhrgraph serve: refusing to serve: {error}", file=sys.stderr)
             return 2
         env["RUHRGRAPH_STORE_DIR"] = str(store_dir)
+        env["RUHRGRAPH_VERIFY_STORE"] = "0"
     env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ruhrgraph-metrics-")
     env.setdefault("RUHRGRAPH_THREADS", str(args.threads))
     argv = [sys.executable, "-m", "gunicorn", "-c", "python:ruhrgraph.web.gunicorn_conf",
@@ -83,7 +87,9 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    import os
     import signal
+    from pathlib import Path
 
     from ruhrgraph import build as b
     from ruhrgraph import config as cfg
@@ -104,6 +110,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except b.BuildError as error:
         print(f"ruhrgraph build: {error}", file=sys.stderr)
         return error.exit_code
+    except OSError as error:  # a full or read-only disk: say so, without a traceback
+        where = f" ({error.filename})" if error.filename else ""
+        current = Path(args.build_dir or settings["BUILD_DIR"]) / "current"
+        kept = f"{current} still points to {os.readlink(current)}" \
+            if current.is_symlink() else "no build was swapped in"
+        print(f"ruhrgraph build: cannot write the build: {error.strerror or error}{where}; "
+              f"{kept}", file=sys.stderr)
+        return 1
     manifest = result.manifest
     print(f"ruhrgraph build {result.build_id}: {manifest['quads']} quads, "
           f"{manifest['counts']['projects']} projects, {manifest['seconds']:.2f} s "

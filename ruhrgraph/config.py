@@ -49,6 +49,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("STORE_DIR", "",
             "Store to serve; empty: the `store/` of the build `BUILD_DIR/current` points to "
             "(resolved once, at start-up)."),
+    Setting("VERIFY_STORE", True,
+            "Check every file of the store against the build's `store.SHA256SUMS` before "
+            "serving it, and refuse a damaged store (`ruhrgraph serve` checks once, then "
+            "tells its workers not to check again)."),
     Setting("QUERIES_DIR", str(ROOT / "queries"),
             "Canned queries (*.rq) offered as examples on the query page."),
     Setting("QUERY_THREADS", 4,

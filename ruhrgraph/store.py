@@ -156,6 +156,8 @@ class ReadStore:
             return cls(Store.read_only(str(path)), str(path))
         except OSError as error:
             raise StoreError(f"cannot open the store at {path}: {error}") from error
+        except RuntimeError as error:  # pyoxigraph's answer to a damaged RocksDB directory
+            raise StoreError(f"the store at {path} is damaged: {error}") from error
 
     def evaluate(self, query: str, *, default_graphs: Iterable[str] | None = None,
                  named_graphs: Iterable[str] | None = None, max_rows: int = 100_000,

@@ -2,10 +2,11 @@
 
 ``python -m ruhrgraph.storejob JOB.json`` reads the job (release directory, N-Quads file,
 Turtle files and their graphs, dump name, prefixes, classes to count), creates the store,
-writes the dumps with their gzip copies and checksums, counts what the store holds, and
-prints the result as JSON on stdout. A child process rather than a thread: pyoxigraph's
-dump keeps the interpreter lock, so in a thread it would wait for pySHACL and pySHACL for
-it. The parent decides what happens to the release; this job only fills it.
+writes the dumps with their gzip copies and checksums, counts what the store holds, lists
+the checksums of the store's files (``ruhrgraph.integrity``), and prints the result as JSON
+on stdout. A child process rather than a thread: pyoxigraph's dump keeps the interpreter
+lock, so in a thread it would wait for pySHACL and pySHACL for it. The parent decides what
+happens to the release; this job only fills it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from ruhrgraph import integrity
 from ruhrgraph import store as rstore
 
 
@@ -88,6 +90,10 @@ def run(job: dict) -> dict:
     counts = rstore.count_instances(release / "store", job["count_graph"], job["count"],
                                     job["count_exclude"])
     timings["count"] = round(time.perf_counter() - start, 3)
+
+    start = time.perf_counter()
+    integrity.write(release / "store")  # the server checks the store against it
+    timings["integrity"] = round(time.perf_counter() - start, 3)
     return {"quads": quads, "graphs": graphs, "counts": counts, "dumps": dumps,
             "timings": timings}
 
