@@ -19,6 +19,13 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+#: Stack of each query thread. Oxigraph's parser and evaluator recurse per nesting level
+#: and per operand of a chain (``!!!…``, ``1+1+…``): with the default 8 MB a query of 20 kB
+#: kills the whole process (SIGSEGV). 256 MB (address space; only pages used are resident)
+#: held every query up to 100 kB that we tried (see ``docs/reliability.md``).
+STACK_BYTES = 256 << 20
+_STACK_LOCK = threading.Lock()
+
 
 class QueryTimeout(Exception):
     """The work did not finish before the deadline (it may still be running)."""
@@ -38,7 +45,12 @@ class Executor:
             self._spawn()
 
     def _spawn(self) -> None:
-        threading.Thread(target=self._work, name=self._name, daemon=True).start()
+        with _STACK_LOCK:  # stack_size() applies to threads started after it: set, then reset
+            previous = threading.stack_size(STACK_BYTES)
+            try:
+                threading.Thread(target=self._work, name=self._name, daemon=True).start()
+            finally:
+                threading.stack_size(previous)
 
     def _work(self) -> None:
         while True:

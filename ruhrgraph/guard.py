@@ -15,8 +15,10 @@ are checked.
 :func:`analyse` answers the query form (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``),
 the ``SERVICE`` endpoints, whether the result may be cached (no ``RAND``/``NOW``/``UUID``/
 ``STRUUID``/``BNODE``) and a normalised text (tokens joined by one space, comments dropped)
-for cache keys; it raises :class:`Refused` for updates, ``LOAD`` and ``SERVICE`` to an
-endpoint not on the allow-list.
+for cache keys; it raises :class:`Refused` for updates, ``LOAD``, ``SERVICE`` to an
+endpoint not on the allow-list, ``FROM`` a graph IRI that is not http(s) or urn (a ``file:``
+IRI names no graph here; it is refused, like such a ``default-graph-uri``), and brackets
+nested deeper than :data:`MAX_DEPTH`.
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ NONDETERMINISTIC = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
 _OPERAND_END = frozenset({"var", "iri", "pname", "string", "number", "lang", "word", "bnode",
                           "close"})
 _MAX_FORKS = 16
+#: Deepest nesting of ( { [ accepted. Oxigraph's parser recurses per level: ~3,000 nested
+#: groups (6 kB of text) overflow an 8 MB thread stack and kill the process (SIGSEGV).
+MAX_DEPTH = 128
 
 
 class Refused(Exception):
@@ -143,6 +148,8 @@ def _scan(text: str, pos: int, stack: list[str], prev: str, forks: list[int],
                 stack.append("B")
             elif value in (")", "}", "]") and stack:
                 stack.pop()
+            if len(stack) > MAX_DEPTH:  # the engine's parser recurses per level
+                raise Refused(f"the query nests brackets more than {MAX_DEPTH} levels deep", 400)
             kind = "close" if value == ")" else value
         tokens.append((kind, value))
         prev = kind
@@ -191,6 +198,20 @@ def _check(scan: _Scan, allowlist: frozenset[str], prefixes: dict[str, str]) -> 
     for kind, value in tokens:
         if kind == "word" and value.upper() == "LOAD":
             raise Refused("LOAD is not accepted: this endpoint is read-only", 403)
+    for index, (kind, value) in enumerate(tokens):
+        if kind == "word" and value.upper() == "FROM":
+            j = index + 1
+            if j < len(tokens) and tokens[j][1].upper() == "NAMED":
+                j += 1
+            graph = None
+            if j < len(tokens) and tokens[j][0] == "iri":
+                graph = tokens[j][1][1:-1]
+            elif j < len(tokens) and tokens[j][0] == "pname":
+                graph = _unprefix(tokens[j][1], prefixes)
+            if graph is None or not dataset_iri_ok(graph):
+                raise Refused(f"FROM {tokens[j][1] if j < len(tokens) else ''} is not "
+                              "accepted: a dataset IRI names a graph of this store (http, "
+                              "https or urn), never a file", 400)
     services = []
     for index, how in scan.service_hits:
         if how.upper() != "SERVICE":
