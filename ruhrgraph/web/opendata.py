@@ -23,7 +23,7 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from ruhrgraph import graphstats, opendata, store
 from ruhrgraph.backend import release_dir
-from ruhrgraph.web import negotiation, state
+from ruhrgraph.web import description, editor, negotiation, state
 from ruhrgraph.web.errors import ApiError
 
 bp = Blueprint("opendata", __name__)
@@ -119,18 +119,20 @@ def publication() -> opendata.Publication:
     cache = _extras(st)
     root = _root()
     sites = cache["sites"]
-    if "pub" not in sites.get(root, {}):
-        manifest = st.build.manifest
-        pub = opendata.Publication(
-            settings=st.settings, iris=st.iris, site=opendata.Site(root), summary=summary(),
-            dumps=opendata.dumps(manifest), queries=_queries(st), build_id=st.build.build_id,
-            built=_built(st), sources=tuple(s["iri"] for s in manifest.get("sources", ())
-                                            if s.get("iri")))
-        with _lock:
-            if len(sites) >= MAX_SITES:
-                sites.pop(next(iter(sites)))
-            sites.setdefault(root, {})["pub"] = pub
-    return sites[root]["pub"]
+    known = sites.get(root, {}).get("pub")
+    if known is not None:
+        return known
+    manifest = st.build.manifest
+    pub = opendata.Publication(
+        settings=st.settings, iris=st.iris, site=opendata.Site(root), summary=summary(),
+        dumps=opendata.dumps(manifest), queries=_queries(st), build_id=st.build.build_id,
+        built=_built(st), sources=tuple(s["iri"] for s in manifest.get("sources", ())
+                                        if s.get("iri")))
+    with _lock:
+        if root not in sites and len(sites) >= MAX_SITES:
+            sites.pop(next(iter(sites)))
+        sites.setdefault(root, {})["pub"] = pub
+    return pub
 
 
 def _site_cache() -> dict[str, Any]:
@@ -233,16 +235,12 @@ def _described(path: str, ext: str | None) -> Response:
     name = _page_format(ext, path)
     if name == "html":
         if path == "service/sparql":
-            from ruhrgraph.web import editor
-
             response = editor.page("")
         else:
             response = downloads()
     else:
         fmt = next(f for f in FORMATS if f.name == name)
         if path == "service/sparql":
-            from ruhrgraph.web import description
-
             graphs = st.extras.get("graph_names")
             if graphs is None:
                 graphs = st.extras["graph_names"] = st.backend.graph_names()
