@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
+from markupsafe import Markup, escape
 
 from ruhrgraph import store
 from ruhrgraph.iris import KINDS
@@ -54,6 +55,19 @@ def files() -> dict[str, Path]:
     return found
 
 
+def _lines(path: Path) -> list[str]:
+    """The file's lines as escaped HTML, one ``div`` each (cached: a file is rendered once)."""
+    st = state()
+    key = ("source_lines", str(path))
+    found = st.extras.get(key)
+    if found is None:
+        found = st.extras[key] = [
+            f'<div class="line" id="L{n}"><a class="ln" href="?lines={n}#L{n}" '
+            f'aria-label="line {n}">{n}</a><span class="tx">{escape(text)}</span></div>'
+            for n, text in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)]
+    return found
+
+
 def _range(raw: str | None, count: int) -> tuple[int, int] | None:
     if not raw:
         return None
@@ -75,7 +89,7 @@ def text(key: str) -> Response:
     path = files().get(key)
     if path is None:
         raise ApiError(404, "Not Found", f"the text of source {key} is not on this server")
-    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = _lines(path)
     marked = _range(request.args.get("lines"), len(lines))
     iri = state().iris.source(key)
 
@@ -94,7 +108,12 @@ def text(key: str) -> Response:
                               "body": linker.show(r["body"], labels) if "body" in r else None,
                               "first": int(r["first"].value), "last": int(r["last"].value),
                               "quote": r["quote"].value if "quote" in r else None})
-        html = render_template("source_text.html", key=key, name=path.name, lines=lines,
+        shown = list(lines)
+        if marked:
+            for n in range(marked[0], marked[1] + 1):
+                shown[n - 1] = shown[n - 1].replace('class="line"', 'class="line marked"', 1)
+        text = Markup("\n".join(shown))  # noqa: S704 - every line went through escape()
+        html = render_template("source_text.html", key=key, name=path.name, text=text,
                                marked=marked, facts=facts, entity=f"/source/{key}")
         return html.encode("utf-8"), "text/html; charset=utf-8"
 
