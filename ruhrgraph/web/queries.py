@@ -92,6 +92,15 @@ def bindings(query: canned.CannedQuery, given: dict[str, int | str]) -> dict[str
     return {p.name: store.literal(given[p.name]) for p in query.params}
 
 
+def editor_text(query: canned.CannedQuery, given: dict[str, int | str] | None = None) -> str:
+    """The query as the SPARQL editor should hold it: no header, its parameters (the
+    defaults unless ``given``) written in as a VALUES block, so it runs as it stands."""
+    if not query.params:
+        return query.body
+    values = {p.name: p.default for p in query.params} | dict(given or {})
+    return inline_values(query.body, bindings(query, values))
+
+
 def _objects(result: store.Result) -> bytes:
     names, rows = store.solutions(result)
 
@@ -184,8 +193,7 @@ def page(name: str) -> Response:
             "query.html", q=query, error=None, given=given, result=shown,
             options={p.name: options(p) for p in query.params},
             chart=chart(query, names, rows, given),
-            editor="/sparql?" + urlencode({"query": inline_values(query.body, bound)
-                                           if bound else query.body}),
+            editor="/sparql?" + urlencode({"query": editor_text(query, given)}),
             downloads=[(ext, media, f"/queries/{query.name}.{ext}"
                         + (f"?{params}" if params else ""))
                        for ext, (_, media) in DOWNLOADS.items()])
