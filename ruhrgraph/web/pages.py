@@ -140,7 +140,7 @@ def _serve(iri: str, path: str, kind: str, ext: str | None) -> Response:
         if name != "html":
             triples = describe.document(iri)
             if not triples and not describe.incoming(iri):
-                raise ApiError(404, "Not Found", f"the graph holds nothing about <{iri}>")
+                raise _missing(iri, kind)
             return rdf_document(triples, name), _content_type(name)
         return _html(iri, path, kind, only, after).encode("utf-8"), _content_type("html")
 
@@ -150,7 +150,7 @@ def _serve(iri: str, path: str, kind: str, ext: str | None) -> Response:
 def _html(iri: str, path: str, kind: str, only: str | None, after: str) -> str:
     found = describe.describe(iri, only, after)
     if not found.exists:
-        raise ApiError(404, "Not Found", f"the graph holds nothing about <{iri}>")
+        raise _missing(iri, kind)
     special: dict = {}
     query, bound = _EDITOR, {"resource": lookup.iri(iri)}
     if kind == "project":
@@ -182,6 +182,12 @@ def _html(iri: str, path: str, kind: str, only: str | None, after: str) -> str:
         "resource.html", d=found, kind=kind, path=path, special=special,
         json_ld=json_ld_script(found.triples), editor=editor,
         formats=[(ext, _MEDIA[n]) for ext, n in EXTENSIONS.items()], only=only)
+
+
+def _missing(iri: str, kind: str) -> ApiError:
+    key = iri.rsplit(f"/{kind}/", 1)[-1]
+    return ApiError(404, "Not Found", f"There is no {kind} {key} in this graph: nothing is "
+                    f"said about <{iri}>.")
 
 
 def _register_kinds() -> None:
