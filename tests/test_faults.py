@@ -1,0 +1,375 @@
+"""Faults: a server killed under load, builds killed at arbitrary moments, a full and a
+read-only data directory, a damaged store. Small, fast versions of `bench/fault_bench.py`
+(which runs more trials and reports figures); every check here runs the real command."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import ROOT, VENV_BIN, free_port, run_build, start_server, stop
+
+from ruhrgraph import integrity
+
+pytestmark = pytest.mark.slow
+
+#: Answers that depend on the catalogue only (not on the build id): equal across builds.
+STABLE = (
+    "/queries/projects-per-field.csv",
+    "/queries/project.csv?code=13-01",
+    "/queries/projects-by-city.csv?city=Essen",
+    "/sparql?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%20GRAPH%20%3C"
+    "https%3A%2F%2Fw3id.org%2Fruhrgraph%2Fgraph%2Fcatalogue%3E%20%7B%20%3Fs%20%3Fp%20%3Fo"
+    "%20%7D%20%7D&format=csv",
+)
+#: Answers of one build (they name it): equal across restarts of a server on that build.
+SAME_BUILD = (*STABLE, "/project/13-01.ttl", "/place/05113000.nt", "/downloads/ruhrgraph.nt.gz",
+              "/healthz")
+
+
+def copy_build(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+def answers(url: str, paths=SAME_BUILD) -> dict[str, str]:
+    out = {}
+    for path in paths:
+        response = requests.get(url + path, timeout=30)
+        assert response.status_code == 200, (path, response.status_code, response.text[:300])
+        out[path] = hashlib.sha256(response.content).hexdigest()
+    return out
+
+
+def serve_env(build_dir: Path) -> dict[str, str]:
+    return {"RUHRGRAPH_BUILD_DIR": str(build_dir), "RUHRGRAPH_STORE_DIR": "",
+            "RUHRGRAPH_PUBLIC_URL": "", "RUHRGRAPH_QUERIES_DIR": str(ROOT / "queries"),
+            "RUHRGRAPH_ACCESS_LOG": "0"}
+
+
+def serve_once(build_dir: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`ruhrgraph serve` on ``build_dir``, expected to refuse (it is killed if it serves)."""
+    port = free_port()
+    try:
+        return subprocess.run([str(VENV_BIN / "ruhrgraph"), "serve", "--port", str(port),
+                               "--workers", "1"], env={**os.environ, **serve_env(build_dir)},
+                              capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail("`ruhrgraph serve` started on a damaged store instead of refusing")
+
+
+# --- a damaged store --------------------------------------------------------------------
+
+
+def _flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle] ^= 0x01  # one bit
+    path.write_bytes(bytes(data))
+
+
+def _largest_table(store: Path) -> Path:
+    return max(store.glob("*.sst"), key=lambda p: p.stat().st_size)
+
+
+DAMAGE = {
+    "one bit flipped in a table file": (lambda r: _flip(_largest_table(r / "store")),
+                                        "differs from its checksum"),
+    "a table file deleted": (lambda r: _largest_table(r / "store").unlink(), "is missing"),
+    "a table file truncated": (lambda r: os.truncate(_largest_table(r / "store"), 4096),
+                               "differs from its checksum"),
+    "CURRENT deleted": (lambda r: (r / "store" / "CURRENT").unlink(), "store/CURRENT is missing"),
+    "store emptied": (lambda r: [p.unlink() for p in (r / "store").iterdir()], "is missing"),
+    "integrity list deleted": (lambda r: (r / "store.SHA256SUMS").unlink(),
+                               "has no integrity list"),
+    "manifest garbled": (lambda r: (r / "manifest.json").write_text('{"build_id": '),
+                         "manifest.json cannot be read"),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_store_is_refused_with_a_clear_message(built_graph, tmp_path, damage):
+    build_dir = copy_build(built_graph.build_dir, tmp_path / "build")
+    apply, reason = DAMAGE[damage]
+    apply((build_dir / "current").resolve())
+    result = serve_once(build_dir)
+    assert result.returncode == 2, result.stderr
+    assert "ruhrgraph serve: refusing to serve: " in result.stderr
+    assert reason in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_intact_copy_is_served_and_the_bit_flip_is_caught_by_the_app_too(built_graph,
+                                                                              tmp_path):
+    """The control of the test above (the copy itself is fine), and `create_app` (any WSGI
+    server, `server.py`) refuses on its own, without `ruhrgraph serve`."""
+    from ruhrgraph.web import create_app
+
+    build_dir = copy_build(built_graph.build_dir, tmp_path / "build")
+    config = {"BUILD_DIR": str(build_dir), "STORE_DIR": "", "ACCESS_LOG": False}
+    assert create_app(config).test_client().get("/healthz").status_code == 200
+    assert integrity.verify((build_dir / "current").resolve() / "store") > 5
+    _flip(_largest_table((build_dir / "current").resolve() / "store"))
+    with pytest.raises(integrity.DamagedStore, match="differs from its checksum"):
+        create_app(config)
+    # The check is what refuses it: switched off, the damaged store opens (do not do this).
+    assert create_app({**config, "VERIFY_STORE": False}).test_client().get(
+        "/healthz").status_code == 200
+
+
+# --- the server killed under load ---------------------------------------------------------
+
+
+class Load:
+    """Threads asking for known answers until stopped; a 200 must always be the right body
+    (no partial answer, ever); connection errors while the server is down are counted."""
+
+    def __init__(self, url: str, expected: dict[str, str], threads: int = 6):
+        self.url, self.expected = url, expected
+        self.ok = self.refused = 0
+        self.wrong: list[str] = []
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
+                         for i in range(threads)]
+
+    def _run(self, offset: int) -> None:
+        paths = list(self.expected)
+        session = requests.Session()
+        i = offset
+        while not self._stop.is_set():
+            path = paths[i % len(paths)]
+            i += 1
+            try:
+                response = session.get(self.url + path, timeout=10)
+            except requests.RequestException:
+                with self._lock:
+                    self.refused += 1
+                session = requests.Session()
+                time.sleep(0.02)
+                continue
+            digest = hashlib.sha256(response.content).hexdigest()
+            with self._lock:
+                if response.status_code == 200 and digest == self.expected[path]:
+                    self.ok += 1
+                else:
+                    self.wrong.append(f"{path}: {response.status_code}")
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError):
+                continue
+    return found
+
+
+def test_server_killed_under_load_restarts_on_the_same_port_with_the_same_answers(
+        built_graph, tmp_path):
+    build_dir = copy_build(built_graph.build_dir, tmp_path / "build")
+    server = start_server(tmp_path, serve_env(build_dir))
+    port = int(server.url.rsplit(":", 1)[1])
+    restarted = None
+    try:
+        before = answers(server.url)
+        with Load(server.url, before) as load:
+            _wait_for(lambda: load.ok >= 50, "the load never got going")
+            master = server.process.pid
+            workers = _children(master)
+            assert workers
+            os.kill(master, signal.SIGKILL)  # the arbiter only: its workers are orphaned
+            server.process.wait(timeout=10)
+            _wait_for(lambda: not any(_alive(p) for p in workers),
+                      "orphaned workers kept running")
+            down = load.refused
+            restarted = _start_on_port(tmp_path, serve_env(build_dir), port)
+            served = load.ok
+            _wait_for(lambda: load.ok >= served + 50, "no answers after the restart")
+        assert down > 0  # the crash was seen by the clients ...
+        assert load.wrong == []  # ... but never as a wrong or partial answer
+        assert answers(server.url) == before
+    finally:
+        stop(server.process)
+        if restarted is not None:
+            stop(restarted)
+
+
+def _wait_for(condition, message: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _start_on_port(tmp_path: Path, env: dict[str, str], port: int) -> subprocess.Popen:
+    log = tmp_path / "restarted.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "ruhrgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", "2"], env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+            stderr=sink, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok:
+                return process
+        except requests.RequestException:
+            time.sleep(0.1)
+    stop(process)
+    raise AssertionError(f"no restart on port {port}: {log.read_text()}")
+
+
+# --- builds killed at arbitrary moments ---------------------------------------------------
+
+
+def _children_of_build(build_dir: Path) -> list[int]:
+    """Processes whose command line names ``build_dir`` (a build and its store job)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if str(build_dir).encode() in cmdline and _alive(int(entry)):
+                found.append(int(entry))
+    return found
+
+
+def test_builds_killed_at_arbitrary_moments_never_disturb_the_served_store(built_graph,
+                                                                           tmp_path):
+    """kill -9 of the `ruhrgraph build` process (not its group: as an operator or the OOM
+    killer would) at moments spread over a build; `bench/fault_bench.py` runs >= 10 random
+    ones. The server on the build directory keeps answering the same, the store it serves
+    stays intact, no child of the killed build lives on, and the next build succeeds."""
+    build_dir = copy_build(built_graph.build_dir, tmp_path / "build")
+    current = os.readlink(build_dir / "current")
+    server = start_server(tmp_path, serve_env(build_dir))
+    try:
+        before = answers(server.url)
+        for delay in (0.4, 2.5, 5.0):
+            process = subprocess.Popen([str(VENV_BIN / "ruhrgraph"), "build", "--build-dir",
+                                        str(build_dir), "--quiet"], cwd=ROOT,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            time.sleep(delay)
+            process.kill()
+            process.communicate(timeout=30)
+            deadline = time.monotonic() + 10
+            while _children_of_build(build_dir) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert _children_of_build(build_dir) == [], "a child of the killed build lives on"
+            assert os.readlink(build_dir / "current") == current
+            assert integrity.verify((build_dir / "current").resolve() / "store") > 5
+            assert answers(server.url) == before
+        result = run_build(build_dir)
+        assert result.returncode == 0, result.stderr
+        assert os.readlink(build_dir / "current") != current
+        assert not list((build_dir / "releases").glob(".tmp-*"))
+        fresh = start_server(tmp_path, serve_env(build_dir))
+        try:
+            assert answers(fresh.url, STABLE) == {p: before[p] for p in STABLE}
+        finally:
+            stop(fresh.process)
+    finally:
+        stop(server.process)
+
+
+# --- a full and a read-only data directory -----------------------------------------------
+
+
+def _mount_tmpfs(target: Path, size_kb: int) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(target)],
+                   check=True, capture_output=True)
+
+
+def _umount(target: Path) -> None:
+    subprocess.run(["umount", str(target)], check=False, capture_output=True)
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+
+
+@needs_root
+def test_a_full_data_directory_fails_clearly_and_loses_nothing(built_graph, tmp_path):
+    release_kb = sum(p.stat().st_size for p in built_graph.build_dir.rglob("*")
+                     if p.is_file()) // 1024
+    disk = tmp_path / "disk"
+    _mount_tmpfs(disk, release_kb + 1200)  # the old release and 1.2 MB: the build runs out
+    try:
+        build_dir = copy_build(built_graph.build_dir, disk / "build")
+        current = os.readlink(build_dir / "current")
+        result = run_build(build_dir)
+        assert result.returncode == 1, result.stderr
+        assert "No space left on device" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert f"still points to {current}" in result.stderr or "store step" in result.stderr
+        assert os.readlink(build_dir / "current") == current
+        assert not list((build_dir / "releases").glob(".tmp-*"))  # its half-build removed
+        assert integrity.verify((build_dir / "current").resolve() / "store") > 5
+        server = start_server(tmp_path, serve_env(build_dir))  # still served from the full disk
+        try:
+            assert answers(server.url, STABLE) == answers(server.url, STABLE)
+        finally:
+            stop(server.process)
+        subprocess.run(["mount", "-o", f"remount,size={release_kb * 3}k", str(disk)],
+                       check=True)
+        result = run_build(build_dir)  # with room again, the next build succeeds
+        assert result.returncode == 0, result.stderr
+    finally:
+        _umount(disk)
+
+
+@needs_root
+def test_a_read_only_data_directory_fails_clearly_and_is_still_served(built_graph, tmp_path):
+    disk = tmp_path / "disk"
+    _mount_tmpfs(disk, 64 * 1024)
+    try:
+        build_dir = copy_build(built_graph.build_dir, disk / "build")
+        current = os.readlink(build_dir / "current")
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        result = run_build(build_dir)
+        assert result.returncode == 1
+        assert result.stderr.strip() == (
+            f"ruhrgraph build: cannot write the build: Read-only file system "
+            f"({build_dir / '.lock'}); {build_dir / 'current'} still points to {current}")
+        server = start_server(tmp_path, serve_env(build_dir))  # reading needs no write
+        try:
+            assert answers(server.url)["/healthz"]
+        finally:
+            stop(server.process)
+    finally:
+        _umount(disk)
