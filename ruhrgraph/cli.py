@@ -87,6 +87,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    import errno
     import os
     import signal
     from pathlib import Path
@@ -111,8 +112,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"ruhrgraph build: {error}", file=sys.stderr)
         return error.exit_code
     except OSError as error:  # a full or read-only disk: say so, without a traceback
-        where = f" ({error.filename})" if error.filename else ""
-        current = Path(args.build_dir or settings["BUILD_DIR"]) / "current"
+        build_dir = Path(args.build_dir or settings["BUILD_DIR"])
+        # The file only helps when it is the one refused (a copy's error names its source).
+        where = f" ({error.filename})" if error.filename and error.errno != errno.ENOSPC \
+            else f" (in {build_dir})"
+        current = build_dir / "current"
         kept = f"{current} still points to {os.readlink(current)}" \
             if current.is_symlink() else "no build was swapped in"
         print(f"ruhrgraph build: cannot write the build: {error.strerror or error}{where}; "
