@@ -12,7 +12,8 @@ always one of ours (a canned query or a page's query), never user text.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from itertools import product
 
 from ruhrgraph import store
 
@@ -87,13 +88,21 @@ def _outer_group(query: str) -> int:
     raise ValueError("the query has no WHERE group to bind values in")
 
 
-def inline_values(query: str, bindings: Mapping[str, object]) -> str:
-    """``query`` with ``VALUES (?a ?b) { (term term) }`` opening its WHERE group."""
+def inline_values(query: str, bindings: Mapping[str, object | Sequence[object]]) -> str:
+    """``query`` with ``VALUES (?a ?b) { (term term) ... }`` opening its WHERE group.
+
+    A value is a term, or a sequence of terms for several rows (every combination of the
+    sequences is a row; an empty sequence gives no row, so the query answers nothing)."""
     names = list(bindings)
     for name in names:
         if not _VARIABLE.fullmatch(name):
             raise ValueError(f"bad variable name {name!r}")
+    columns = []
+    for name in names:
+        value = bindings[name]
+        terms = value if isinstance(value, (list, tuple)) else (value,)
+        columns.append([term_syntax(term) for term in terms])
     at = _outer_group(query)
-    block = (" VALUES (" + " ".join("?" + n for n in names) + ") { ("
-             + " ".join(term_syntax(bindings[n]) for n in names) + ") }\n")
+    rows = " ".join("(" + " ".join(row) + ")" for row in product(*columns))
+    block = " VALUES (" + " ".join("?" + n for n in names) + ") { " + rows + " }\n"
     return query[:at] + block + query[at:]

@@ -289,6 +289,20 @@ def test_incoming_links_are_counted_and_paged(pages, built_graph):
     assert passages == sorted(passages, key=lambda p: BASE + p[1:])
 
 
+def test_too_many_incoming_links_to_page_are_listed_by_a_query(built_graph, monkeypatch):
+    from ruhrgraph.web import describe
+
+    monkeypatch.setattr(describe, "PAGEABLE", 10)  # field 3 has 30 projects
+    client = pages_app(built_graph.build_dir).test_client()
+    page = html(client, "/field/3")
+    assert "The first 20 of 30:" in page and 'rel="next"' not in page.split('id="incoming"')[1]
+    link = re.search(r'<a href="(/sparql\?[^"]+)">list them all with SPARQL</a>', page).group(1)
+    answer = client.get(link.replace("&amp;", "&"),
+                        headers={"Accept": "application/sparql-results+json"}).get_json()
+    linked = {b["linked"]["value"] for b in answer["results"]["bindings"]}
+    assert linked == {BASE + "project/" + c for c, v in EXPECTED.items() if v[1] == 3}
+
+
 def test_show_as_sparql_reproduces_the_page(pages):
     page = html(pages, "/project/05-02")
     link = next(a["href"] for a in Links(page).links if a["class"] == "sparql-link")

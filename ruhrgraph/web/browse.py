@@ -12,17 +12,26 @@ _ABBREVIATION = """{ SELECT ?ministry ?abbreviation WHERE {
       ?ministry a rg:Ministry ; skos:altLabel ?abbreviation .
       FILTER NOT EXISTS { ?ministry skos:altLabel ?shorter
                           FILTER(STRLEN(?shorter) < STRLEN(?abbreviation)) } } }"""
-_PROJECTS = """SELECT ?after ?project ?code ?title ?number ?fieldShort ?ministry ?abbreviation
-       ?durationText ?start ?end ?openEnded WHERE {
-  ?project a rg:Project ; dcterms:identifier ?code ; rdfs:label ?title ;
-           rg:actionField ?field ; rg:leadMinistry ?ministry ; dcterms:temporal ?d .
+# A page of projects: first the codes (keyset by code), then the rows of just those.
+_PROJECT_CODES = """SELECT ?after ?project ?code WHERE {
+  ?project a rg:Project ; dcterms:identifier ?code .
   FILTER(?code > ?after)
+} ORDER BY ?code LIMIT 201"""
+_PROJECTS = """SELECT ?project ?title ?number ?fieldShort ?ministry ?abbreviation ?durationText
+       ?openEnded WHERE {
+  ?project rdfs:label ?title ; rg:actionField ?field ; rg:leadMinistry ?ministry ;
+           dcterms:temporal ?d .
   ?field skos:notation ?number ; skos:altLabel ?fieldShort . FILTER(LANG(?fieldShort) = "de")
   ?d rg:durationText ?durationText ; rg:openEnded ?openEnded .
-  OPTIONAL { ?d dcat:startDate ?s } OPTIONAL { ?d dcat:endDate ?e }
-  BIND(xsd:integer(STR(?s)) AS ?start) BIND(xsd:integer(STR(?e)) AS ?end)
-  """ + _ABBREVIATION + """
-} ORDER BY ?code LIMIT 201"""
+  ?ministry skos:altLabel ?abbreviation .
+  FILTER NOT EXISTS { ?ministry skos:altLabel ?shorter
+                      FILTER(STRLEN(?shorter) < STRLEN(?abbreviation)) }
+}"""
+_PROJECT_DATES = """SELECT ?project ?which ?date WHERE {
+  ?project dcterms:temporal ?d .
+  ?d ?which ?date .
+  FILTER(?which IN (dcat:startDate, dcat:endDate))
+}"""
 _MINISTRIES = """SELECT ?ministry ?label ?labelEn ?abbreviation (COUNT(DISTINCT ?led) AS ?leads)
        (COUNT(DISTINCT ?naming) AS ?named) WHERE {
   """ + _ABBREVIATION + """
@@ -68,18 +77,26 @@ def _v(row: dict, name: str, default=None):
 
 def projects(after: str = "") -> dict:
     linker = Linker(state().iris)
-    rows = lookup.select(_PROJECTS,
-                         {"after": lookup.text(after)})
-    items = [{"path": linker.path(r["project"].value), "code": r["code"].value,
-              "title": r["title"].value, "field": int(r["number"].value),
-              "field_short": r["fieldShort"].value, "ministry": linker.path(r["ministry"].value),
-              "abbreviation": r["abbreviation"].value, "duration": r["durationText"].value,
-              "timeline": charts.timeline_bar(
-                  int(_v(r, "start")) if "start" in r else None,
-                  int(_v(r, "end")) if "end" in r else None, _v(r, "openEnded") == "true",
-                  first=2019, last=2035)}
-             for r in rows[:PROJECTS_PAGE]]
-    more = items[-1]["code"] if len(rows) > PROJECTS_PAGE else None
+    codes = lookup.select(_PROJECT_CODES, {"after": lookup.text(after)})
+    page = [r["project"] for r in codes[:PROJECTS_PAGE]]
+    rows = {r["project"].value: r for r in lookup.select(_PROJECTS, {"project": page})}
+    dates: dict[str, dict[str, int]] = {}
+    for r in lookup.select(_PROJECT_DATES, {"project": page}):
+        dates.setdefault(r["project"].value, {})[r["which"].value.rsplit("#", 1)[1]] = \
+            int(r["date"].value[:4])
+    items = []
+    for c in codes[:PROJECTS_PAGE]:
+        iri = c["project"].value
+        r, years = rows[iri], dates.get(iri, {})
+        items.append({
+            "path": linker.path(iri), "code": c["code"].value, "title": r["title"].value,
+            "field": int(r["number"].value), "field_short": r["fieldShort"].value,
+            "ministry": linker.path(r["ministry"].value),
+            "abbreviation": r["abbreviation"].value, "duration": r["durationText"].value,
+            "timeline": charts.timeline_bar(years.get("startDate"), years.get("endDate"),
+                                            r["openEnded"].value == "true", first=2019,
+                                            last=2035)})
+    more = items[-1]["code"] if len(codes) > PROJECTS_PAGE else None
     return {"projects": items, "after": after, "more": more}
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from ruhrgraph import store
+from ruhrgraph.bindings import inline_values
 from ruhrgraph.web import lookup, state
 from ruhrgraph.web.terms import RDF, RDFS, SKOS, Linker, Shown, pick_label
 
@@ -39,11 +42,23 @@ _LABELS = ("""SELECT ?iri ?x ?label WHERE { ?iri ?p ?x . ?x rdfs:label ?label }"
 }""")
 _IN_COUNTS = """SELECT ?iri ?p (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?iri }
 GROUP BY ?iri ?p ORDER BY ?p"""
-_IN_PAGE = """SELECT ?iri ?p ?after ?s (SAMPLE(?l) AS ?label) WHERE {
+_IN_PAGE = """SELECT ?iri ?p ?after ?s WHERE {
   ?s ?p ?iri .
   FILTER(STR(?s) > ?after)
-  OPTIONAL { ?s rdfs:label ?l FILTER(LANG(?l) = "de" || LANG(?l) = "") }
-} GROUP BY ?iri ?p ?after ?s ORDER BY STR(?s) LIMIT 21"""
+} ORDER BY STR(?s) LIMIT 21"""
+# Beyond PAGEABLE links, sorting them for every page costs too much (seconds for 10^5):
+# the first few in the store's order, and the whole list as a SPARQL query.
+_IN_FIRST = """SELECT ?iri ?p ?s WHERE { ?s ?p ?iri } LIMIT 20"""
+_IN_ALL = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+# Every resource linking to one resource by one property, with labels.
+SELECT ?resource ?property ?linked ?label
+WHERE {
+  ?linked ?property ?resource .
+  OPTIONAL { ?linked rdfs:label ?label }
+}
+ORDER BY ?linked
+"""
+PAGEABLE = 1000
 _PROVENANCE = """SELECT ?iri ?passage ?source ?first ?last ?quote WHERE {
   VALUES ?from { prov:wasDerivedFrom oa:hasTarget }
   ?iri ?from ?passage .
@@ -59,7 +74,8 @@ class Incoming:
     predicate: Shown
     count: int
     subjects: list[Shown]
-    more_after: str | None  # the last IRI shown, when there are more
+    more_after: str | None  # the last IRI shown, when there are more to page through
+    everything: str | None = None  # the query editor listing them all, when too many to page
 
 
 @dataclass
@@ -137,14 +153,21 @@ def incoming(iri: str, only: str | None = None, after: str = "") -> list[Incomin
     labels = ontology_labels()
     out = []
     for row in lookup.select(_IN_COUNTS, {"iri": lookup.iri(iri)}):
-        predicate = row["p"]
-        start = after if only == predicate.value else ""
-        page = lookup.select(_IN_PAGE, {"iri": lookup.iri(iri), "p": predicate,
-                                        "after": lookup.text(start)})
-        subjects = [linker.show(r["s"], {r["s"].value: (r["label"].value, r["label"].language)}
-                                if "label" in r else None) for r in page[:PAGE]]
-        more = subjects[-1].value if len(page) > PAGE else None
-        out.append(Incoming(linker.show(predicate, labels), int(row["n"].value), subjects, more))
+        predicate, count = row["p"], int(row["n"].value)
+        bound = {"iri": lookup.iri(iri), "p": predicate}
+        everything = None
+        if count > PAGEABLE:
+            page = lookup.select(_IN_FIRST, bound)
+            everything = "/sparql?" + urlencode({"query": inline_values(
+                _IN_ALL, {"resource": lookup.iri(iri), "property": predicate})})
+        else:
+            start = after if only == predicate.value else ""
+            page = lookup.select(_IN_PAGE, {**bound, "after": lookup.text(start)})
+        found = lookup.labels([r["s"].value for r in page[:PAGE]
+                               if store.term_kind(r["s"]) == "iri"])
+        subjects = [linker.show(r["s"], found) for r in page[:PAGE]]
+        more = subjects[-1].value if len(page) > PAGE and everything is None else None
+        out.append(Incoming(linker.show(predicate, labels), count, subjects, more, everything))
     return out
 
 

@@ -11,7 +11,7 @@ from ruhrgraph.web import lookup, state
 from ruhrgraph.web.terms import Linker
 
 _PROJECT = """SELECT ?iri ?code ?title ?description ?field ?fieldLabel ?ministry
-       ?ministryLabel ?durationText ?start ?end ?openEnded ?source ?first ?last ?dfirst ?dlast
+       ?ministryLabel ?durationText ?openEnded ?source ?first ?last ?dfirst ?dlast
        ?ffirst
 WHERE {
   ?iri dcterms:identifier ?code ; rdfs:label ?title ; dcterms:description ?description ;
@@ -25,8 +25,12 @@ WHERE {
   ?duration rg:durationText ?durationText ; rg:openEnded ?openEnded ;
             prov:wasDerivedFrom ?dpassage .
   ?dpassage rg:firstLine ?dfirst ; rg:lastLine ?dlast .
-  OPTIONAL { ?duration dcat:startDate ?s } OPTIONAL { ?duration dcat:endDate ?e }
-  BIND(xsd:integer(STR(?s)) AS ?start) BIND(xsd:integer(STR(?e)) AS ?end)
+}"""
+# Apart, and without OPTIONAL: an OPTIONAL here made Oxigraph read every duration's dates.
+_DATES = """SELECT ?iri ?which ?date WHERE {
+  ?iri dcterms:temporal ?duration .
+  ?duration ?which ?date .
+  FILTER(?which IN (dcat:startDate, dcat:endDate))
 }"""
 _MEASURES = """SELECT ?iri ?measure ?position ?text ?kind ?marker ?first ?last WHERE {
   ?iri rg:hasMeasure ?measure .
@@ -81,16 +85,14 @@ def source_href(source: str, first: int, last: int | None = None) -> str | None:
     return f"{path}/text?lines={first}-{last}#L{first}"
 
 
-def _int(row: dict, name: str) -> int | None:
-    return int(row[name].value) if name in row else None
-
-
 def project(iri: str) -> dict | None:
     bound = {"iri": lookup.iri(iri)}
     rows = lookup.select(_PROJECT, bound)
     if not rows:
         return None
     r = rows[0]
+    dates = {d["which"].value.rsplit("#", 1)[1]: int(d["date"].value[:4])
+             for d in lookup.select(_DATES, bound)}
     source = r["source"].value
     linker = Linker(state().iris)
     facts = {
@@ -98,7 +100,8 @@ def project(iri: str) -> dict | None:
         "description": r["description"].value,
         "field": linker.path(r["field"].value), "field_label": r["fieldLabel"].value,
         "ministry": linker.path(r["ministry"].value), "ministry_label": r["ministryLabel"].value,
-        "duration": r["durationText"].value, "start": _int(r, "start"), "end": _int(r, "end"),
+        "duration": r["durationText"].value, "start": dates.get("startDate"),
+        "end": dates.get("endDate"),
         "open_ended": r["openEnded"].value == "true",
         "lines": (int(r["first"].value), int(r["last"].value)),
         "src": source_href(source, int(r["first"].value), int(r["last"].value)),

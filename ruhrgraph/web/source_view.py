@@ -28,14 +28,20 @@ bp = Blueprint("source", __name__)
 
 _KEY = re.compile(KINDS["source"])
 _LINES = re.compile(r"([0-9]{1,7})(?:-([0-9]{1,7}))?")
-_FACTS = """SELECT ?source ?from ?to ?entity ?body ?first ?last ?quote WHERE {
-  ?passage oa:hasSource ?source ; rg:firstLine ?first ; rg:lastLine ?last .
-  FILTER(?first <= ?to && ?last >= ?from)
+# ?first is bound to every line a passage reaching the marked lines can start on (a VALUES
+# block: looked up by value, not by scanning every passage of the source).
+_FACTS = """SELECT ?source ?from ?first ?entity ?body ?last ?quote WHERE {
+  ?passage rg:firstLine ?first ; oa:hasSource ?source ; rg:lastLine ?last .
+  FILTER(?last >= ?from)
   VALUES ?derivation { prov:wasDerivedFrom oa:hasTarget }
   ?entity ?derivation ?passage .
   OPTIONAL { ?passage oa:hasSelector ?selector . ?selector oa:exact ?quote }
   OPTIONAL { ?entity oa:hasBody ?body }
-} ORDER BY ?first ?entity ?body LIMIT 200"""
+} LIMIT 200"""
+#: Passages starting this many lines before the marked ones are looked at (the longest in the
+#: catalogue, an action field's introduction, spans 20 lines); at most MAX_FACT_LINES lines.
+REACH_BACK = 60
+MAX_FACT_LINES = 200
 
 
 def files() -> dict[str, Path]:
@@ -98,12 +104,14 @@ def text(key: str) -> Response:
         if marked:
             linker = Linker(state().iris)
             labels: dict = {}
-            rows = lookup.select(_FACTS, {"source": lookup.iri(iri),
-                                          "from": store.literal(marked[0]),
-                                          "to": store.literal(marked[1])})
+            first = max(1, marked[0] - REACH_BACK)
+            last = min(marked[1], marked[0] + MAX_FACT_LINES)
+            rows = lookup.select(_FACTS, {
+                "source": lookup.iri(iri), "from": store.literal(marked[0]),
+                "first": [store.literal(n) for n in range(first, last + 1)]})
             named = [r[k].value for r in rows for k in ("entity", "body") if k in r]
             labels = lookup.labels(named) if named else {}
-            for r in rows:
+            for r in sorted(rows, key=lambda r: (int(r["first"].value), r["entity"].value)):
                 facts.append({"entity": linker.show(r["entity"], labels),
                               "body": linker.show(r["body"], labels) if "body" in r else None,
                               "first": int(r["first"].value), "last": int(r["last"].value),
