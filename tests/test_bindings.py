@@ -71,3 +71,12 @@ def test_construct_template_is_skipped():
     query = "CONSTRUCT { ?x <http://e/p> ?x } WHERE { }"
     result = EMPTY.evaluate(inline_values(query, {"x": store.iri("http://e/a")}))
     assert result.body == b"<http://e/a> <http://e/p> <http://e/a> .\n"
+
+
+def test_a_sequence_binds_several_rows():
+    query = "SELECT ?x ?y WHERE { }"
+    bound = {"x": [store.literal(1), store.literal(2)], "y": store.literal("a")}
+    _, rows = store.solutions(EMPTY.evaluate(inline_values(query, bound)))
+    assert sorted((int(r["x"].value), r["y"].value) for r in rows) == [(1, "a"), (2, "a")]
+    _, rows = store.solutions(EMPTY.evaluate(inline_values(query, {"x": []})))
+    assert rows == []
