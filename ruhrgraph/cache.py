@@ -7,6 +7,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -33,6 +34,7 @@ class ResultCache:
         self._data: OrderedDict[Hashable, Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._inflight: dict[Hashable, threading.Event] = {}
 
     def get(self, key: Hashable) -> Entry | None:
         with self._lock:
@@ -56,6 +58,27 @@ class ResultCache:
             self._bytes += len(body)
             while len(self._data) > self.entries or self._bytes > self.max_bytes:
                 self._drop(next(iter(self._data)))
+
+    @contextmanager
+    def single_flight(self, key: Hashable, wait: float):
+        """Let one request of this worker compute ``key``; the others wait for it (at most
+        ``wait`` seconds) and then look the cache up again. Yields True to the one that
+        computes."""
+        with self._lock:
+            event = self._inflight.get(key)
+            leader = event is None
+            if leader:
+                event = self._inflight[key] = threading.Event()
+        if not leader:
+            event.wait(wait)
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with self._lock:
+                self._inflight.pop(key, None)
+            event.set()
 
     def _drop(self, key: Hashable) -> None:
         self._bytes -= len(self._data.pop(key).body)

@@ -130,18 +130,29 @@ def endpoint() -> Response:
             g.log["cache"] = "304"
             return Response(status=304, headers=headers)
         entry = st.cache.get(key)
-        if entry is not None:
-            metrics.CACHE.labels("hit").inc()
-            g.log.update(cache="hit", rows=entry.rows)
-            return _answer(entry.body, entry.content_type, entry.rows, entry.truncated,
-                           headers, st)
-        metrics.CACHE.labels("miss").inc()
-    else:
-        headers["Cache-Control"] = "no-store"
+        if entry is None:  # one request per worker computes it, the others wait for it
+            timeout = float(st.settings["QUERY_TIMEOUT"])
+            waited = time.perf_counter()
+            with st.cache.single_flight(key, timeout) as leader:
+                entry = None if leader else st.cache.get(key)
+                if entry is None and time.perf_counter() - waited >= timeout:
+                    metrics.TIMEOUTS.inc()  # the request it waited for ran out of time
+                    raise ApiError(503, "Query Timeout", str(QueryTimeout(timeout)),
+                                   headers={"Retry-After": "1"}, timeout=timeout)
+                if entry is None:
+                    metrics.CACHE.labels("miss").inc()
+                    body, rows, truncated = _evaluate(st, query, analysis, fmt,
+                                                      default_graphs, named_graphs)
+                    st.cache.put(key, body, fmt.content_type, rows, truncated)
+                    g.log.update(cache="miss", rows=rows)
+                    return _answer(body, fmt.content_type, rows, truncated, headers, st)
+        metrics.CACHE.labels("hit").inc()
+        g.log.update(cache="hit", rows=entry.rows)
+        return _answer(entry.body, entry.content_type, entry.rows, entry.truncated,
+                       headers, st)
+    headers["Cache-Control"] = "no-store"
     body, rows, truncated = _evaluate(st, query, analysis, fmt, default_graphs, named_graphs)
-    if analysis.cacheable:
-        st.cache.put(key, body, fmt.content_type, rows, truncated)
-    g.log.update(cache="miss" if analysis.cacheable else "off", rows=rows)
+    g.log.update(cache="off", rows=rows)
     return _answer(body, fmt.content_type, rows, truncated, headers, st)
 
 
