@@ -11,8 +11,8 @@ ratio says what the build costs beyond loading its result.
     .venv/bin/python bench/build_bench.py --scales 1 10   # quicker
     .venv/bin/python bench/build_bench.py --repeat 5 --scales 1
 
-Results go to stdout and, as JSON, to bench/results/build_bench.json. The x1000 run writes
-tens of gigabytes and takes minutes; it is a benchmark, not a test.
+Results go to stdout and, as JSON, to bench/results/build_bench.json (``--out``). The x1000
+run writes tens of gigabytes and takes minutes; it is a benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -128,6 +128,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=None,
                         help="runs per scale (default: 5 at x1, 2 up to x100, 1 above)")
     parser.add_argument("--tmp", type=Path, default=None, help="where to build (a big disk)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "build_bench.json",
+                        help="JSON results file")
     args = parser.parse_args()
     results = []
     print(f"{'scale':>6} {'quads':>11} {'median s':>9} {'min s':>7} {'peak tree MB':>13} "
@@ -142,9 +144,8 @@ def main() -> int:
               f"{result['peer_oxigraph_load_seconds']:>7.2f} {result['ratio_to_peer']:>6.2f} "
               f"{result['us_per_quad']:>8.2f}", flush=True)
     load = os.getloadavg()
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "build_bench.json").write_text(json.dumps(
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(
         {"cpus": os.cpu_count(), "loadavg_at_end": load, "results": results}, indent=2) + "\n")
     print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
           f"(other work on the machine skews the figures)")

@@ -331,22 +331,26 @@ def _start_ontology_doc(target: Path, log: Path) -> subprocess.Popen:
                                 cwd=str(ROOT))
 
 
-def _start_store_job(staging: Path, nquads: Path, iris: Iris) -> subprocess.Popen:
-    job = {"release": str(staging), "nquads": str(nquads),
+def _start_store_job(staging: Path, nquads: Path, iris: Iris,
+                     progress: Progress) -> subprocess.Popen:
+    job = {"release": str(staging), "nquads": str(nquads), "progress": progress.enabled,
            "graph_files": [[str(ONTOLOGY), iris.graph("ontology")]],
            "dump_name": DUMP_NAME, "prefixes": PREFIXES,
            "count_graph": iris.graph("catalogue"), "count": COUNTED,
            "count_exclude": COUNT_EXCLUDE}
     path = staging / "storejob.json"
     path.write_text(json.dumps(job), encoding="utf-8")
+    # On a terminal the job's progress and errors go straight to it; else they are kept.
     return subprocess.Popen([sys.executable, "-m", "ruhrgraph.storejob", str(path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=str(ROOT))
+                            stdout=subprocess.PIPE, cwd=str(ROOT),
+                            stderr=None if progress.enabled else subprocess.PIPE)
 
 
 def _finish_store_job(job: subprocess.Popen, staging: Path) -> dict:
     out, err = job.communicate()
     if job.returncode != 0:
-        raise BuildError(f"the store step failed:\n{err.decode('utf-8', 'replace')[-4000:]}")
+        said = err.decode("utf-8", "replace")[-4000:] if err else "(see above)"
+        raise BuildError(f"the store step failed:\n{said}")
     (staging / "storejob.json").unlink()
     return json.loads(out)
 
@@ -401,7 +405,7 @@ def build(*, source: str | Path, reference_dir: str | Path, build_dir: str | Pat
                                           linked, meta(info, iris), scale, nquads, progress)
                 except MappingError as error:
                     raise InputError(str(error)) from None
-            job = _start_store_job(staging, nquads, iris)
+            job = _start_store_job(staging, nquads, iris, progress)
             with progress.step("validate"):
                 violations = _validate(sample, iris, source, reference_dir)
             if violations:

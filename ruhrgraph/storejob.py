@@ -51,6 +51,12 @@ class _HashingWriter:
         self.raw.flush()
 
 
+def _say(job: dict, text: str) -> None:
+    """A progress line on the terminal, when the build shows progress."""
+    if job.get("progress"):
+        print(f"  store job: {text}", file=sys.stderr, flush=True)
+
+
 def run(job: dict) -> dict:
     release = Path(job["release"])
     timings: dict[str, float] = {}
@@ -60,6 +66,7 @@ def run(job: dict) -> dict:
                                 [(Path(f), g) for f, g in job["graph_files"]])
     nquads.unlink()
     timings["store"] = round(time.perf_counter() - start, 3)
+    _say(job, f"{quads} quads loaded: {timings['store']:.2f} s")
 
     start = time.perf_counter()
     formats = {f".{f.suffix}": f for f in rstore.DUMP_FORMATS}
@@ -68,9 +75,13 @@ def run(job: dict) -> dict:
     # (zlib and hashlib release the interpreter lock).
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         pending: list[tuple[Path, concurrent.futures.Future]] = []
-        paths = rstore.dump_store(
-            release / "store", release / "dumps", job["dump_name"], job["prefixes"],
-            written=lambda path: pending.append((path, pool.submit(_compress_and_hash, path))))
+
+        def written(path: Path) -> None:
+            _say(job, f"{path.name} written")
+            pending.append((path, pool.submit(_compress_and_hash, path)))
+
+        paths = rstore.dump_store(release / "store", release / "dumps", job["dump_name"],
+                                  job["prefixes"], written=written)
         timings["dumps"] = round(time.perf_counter() - start, 3)
         for path, future in pending:
             plain, gz, gz_sha = future.result()
@@ -84,6 +95,7 @@ def run(job: dict) -> dict:
     sums = "".join(f"{d['sha256']}  {Path(d['file']).name}\n" for d in dumps)
     (release / "dumps" / "SHA256SUMS").write_text(sums, encoding="utf-8")
     timings["dumps and compress"] = round(time.perf_counter() - start, 3)
+    _say(job, f"dumps compressed: {timings['dumps and compress']:.2f} s")
 
     start = time.perf_counter()
     graphs = rstore.graph_sizes(release / "store")
