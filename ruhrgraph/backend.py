@@ -39,16 +39,21 @@ class LocalBackend:
     def evaluate(self, query: str, form: str | None, *, default_graphs=None, named_graphs=None,
                  max_rows: int = 100_000, has_dataset: bool = False,
                  bindings=None) -> store.Result:
-        """``bindings`` (variable name -> typed term) are written as an inline VALUES block
-        by :func:`ruhrgraph.bindings.inline_values`, exactly as for a remote endpoint:
-        pyoxigraph 0.5.13 plans a query before it applies ``substitutions``, so a bound
-        query still scans (measured 10-40x slower here, growing with the data); the VALUES
-        block is planned with the values. Both give the same answers (tests check it)."""
+        """``bindings`` (variable name -> typed term) are bound with pyoxigraph's
+        ``substitutions=``: a value a user typed never becomes query text. A binding that is
+        a sequence of terms (several rows: line numbers of a page, codes of a result page,
+        all computed by our own code, never typed by a user) has no substitution form and is
+        written as an inline VALUES block from the typed terms (:mod:`ruhrgraph.bindings`),
+        as for a remote endpoint."""
+        single = None
         if bindings:
-            query = inline_values(query, bindings)
+            rows = {n: v for n, v in bindings.items() if isinstance(v, (list, tuple))}
+            single = {n: v for n, v in bindings.items() if n not in rows} or None
+            if rows:
+                query = inline_values(query, rows)
         return self.store.evaluate(query, default_graphs=default_graphs,
                                    named_graphs=named_graphs, max_rows=max_rows,
-                                   union_default=not has_dataset)
+                                   union_default=not has_dataset, bindings=single)
 
     def graph_names(self) -> list[str]:
         return self.store.graph_names()

@@ -102,13 +102,22 @@ class Gazetteer:
             self._add(alias.alias, _Entry("project", alias.code, "alias"))
         for phrase in stop_phrases:
             self.entries[phrase.strip()] = [_Entry("stop", "", "stop")]
-        surfaces = sorted(self.entries, key=lambda s: (-len(s), s))
+        self.pattern = self._compile(self.entries)
+        # Inside a project's own title (which hides the names it holds, being longest):
+        # every name but the titles, so "Open District Hub Bochum" still names Bochum.
+        self.inner_pattern = self._compile(
+            {s: e for s, e in self.entries.items() if all(x.category != "project" for x in e)})
+
+    @staticmethod
+    def _compile(entries: dict[str, list[_Entry]]) -> re.Pattern[str]:
         # A name stands alone: no letter or digit may touch it, and it is not the head or the
-        # tail of a hyphenated compound ("EU-Ratspräsidentschaft", "Duisburg-Essen"), unless
-        # the compound itself is a listed name. Places may take a genitive s.
+        # tail of a hyphenated compound ("EU-Ratspräsidentschaft", "Duisburg-Essen"; a
+        # suspended hyphen too: "EU-, Bundes- und Landesebene"), unless the compound itself
+        # is a listed name. Places may take a genitive s.
+        surfaces = sorted(entries, key=lambda s: (-len(s), s))
         alternation = "|".join(re.escape(s) for s in surfaces)
-        self.pattern = re.compile(rf"(?<![\w])(?<!\w-)(?:{alternation})(?:s(?![\w]))?"
-                                  rf"(?![\w])(?!-\w)")
+        return re.compile(rf"(?<![\w])(?<!\w-)(?:{alternation})(?:s(?![\w]))?"
+                          rf"(?![\w])(?!-)")
 
     def _add(self, surface: str, entry: _Entry) -> None:
         surface = surface.strip()
@@ -199,12 +208,18 @@ def link(catalogue: Catalogue, reference: Reference,
         found: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
         covered: list[tuple[int, int]] = []
         for start, end in _project_regions(project):
-            for match in gazetteer.pattern.finditer(masked, start, end):
+            matches = list(gazetteer.pattern.finditer(masked, start, end))
+            while matches:
+                match = matches.pop(0)
                 hit = gazetteer.lookup(match.group(0))
                 if hit is None:
                     continue
                 surface, entries = hit
                 m_start, m_end = match.start(), match.end()
+                if all(e.category == "project" and e.key == project.code for e in entries):
+                    # the project's own title: look for the names inside it instead
+                    matches[:0] = gazetteer.inner_pattern.finditer(masked, m_start, m_end)
+                    continue
                 covered.append((m_start, m_end))
                 mention_text = catalogue.text[m_start:m_end]
                 categories = {e.category for e in entries} & {"place", "organisation"}

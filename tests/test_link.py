@@ -59,9 +59,15 @@ def test_every_mention_slices_the_source_exactly(linked):
 
 
 def test_sites_count_for_their_city(linked):
-    # 04-06 Open District Hub Bochum: "Bochum Weitmar" is a quarter of Bochum
+    # 04-06 Open District Hub Bochum: the title names Bochum, "Bochum Weitmar" is a quarter
     places = surfaces(project(linked, "04-06").places)
-    assert places == {"05911000": ["Bochum Weitmar", "Bochum Weitmar", "Bochum-Weitmar"]}
+    assert places == {"05911000": ["Bochum", "Bochum Weitmar", "Bochum Weitmar",
+                                   "Bochum-Weitmar"]}
+
+
+def test_a_suspended_hyphen_is_a_compound(linked):
+    # 11-04: "auf EU-, Bundes- und Landesebene" names levels, not the European Union
+    assert project(linked, "11-04").organisations == ()
     # 05-02: "Mark 51°7 in Bochum"
     places = surfaces(project(linked, "05-02").places)
     assert places == {"05911000": ["Mark 51°7", "Bochum"]}
