@@ -12,7 +12,7 @@ page offers when the header lists ``options``) and bound as typed terms; a bad v
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, render_template, request
 
@@ -156,8 +156,13 @@ def _data(query: canned.CannedQuery, ext: str) -> Response:
         return body, f"{media_type}; charset=utf-8"
 
     stem = query.name + ("-" + "-".join(str(v) for v in given.values()) if given else "")
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)[:100]
-    headers = {"Content-Disposition": f'inline; filename="{safe}.{ext}"',
+    # Header values are Latin-1 (gunicorn refuses others: a 500): an ASCII name, and the
+    # full name in RFC 6266's filename* (Mülheim stays Mülheim in browsers that read it).
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_"
+                   for c in stem)[:100]
+    full = quote(f"{stem[:100]}.{ext}", safe="")
+    headers = {"Content-Disposition": f"inline; filename=\"{safe}.{ext}\"; "
+                                      f"filename*=UTF-8''{full}",
                "Access-Control-Allow-Origin": "*"}
     return respond((query.name, ext, tuple(sorted(given.items()))), render, headers)
 
