@@ -30,7 +30,8 @@ from ruhrgraph.web import errors, ops
 from ruhrgraph.web.fastpath import FastPath
 
 #: Modules under ``ruhrgraph.web`` whose ``bp`` blueprint the app registers, in order.
-BLUEPRINTS: tuple[str, ...] = ("sparql", "opendata", "pages", "queries", "source_view")
+BLUEPRINTS: tuple[str, ...] = ("sparql", "opendata", "pages", "queries", "source_view",
+                               "openapi")
 
 
 @dataclass
