@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ruhrgraph.lifeline import die_with_parent
+
 
 def write_html(ontology: str | Path, target: str | Path) -> Path:
     import logging
@@ -27,6 +29,8 @@ def write_html(ontology: str | Path, target: str | Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # run as the build's child process
+        die_with_parent()
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
         print("usage: python -m ruhrgraph.ontodoc ONTOLOGY.ttl OUT.html", file=sys.stderr)

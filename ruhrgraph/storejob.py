@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ruhrgraph import integrity
 from ruhrgraph import store as rstore
+from ruhrgraph.lifeline import die_with_parent
 
 
 def _compress_and_hash(path: Path) -> tuple[str, Path, str]:
@@ -111,6 +112,8 @@ def run(job: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # run as the build's child process
+        die_with_parent()
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         print("usage: python -m ruhrgraph.storejob JOB.json", file=sys.stderr)
