@@ -67,13 +67,15 @@ def size(kind_, body):
     return len([ln for ln in body.decode().splitlines() if ln.strip()])
 
 
-NONCE_LUA = """
-counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", "%s" .. "%%0AVALUES%%20%%3F__nonce%%20%%7B%%20%%3Curn%%3Anonce%%3A" .. math.random(1, 1000000000) .. "x" .. counter .. "%%3E%%20%%7D")
-end
-"""
+NONCE_LUA = (
+    "counter = 0\n"
+    "request = function()\n"
+    "  counter = counter + 1\n"
+    '  return wrk.format("GET", "%s" .. '
+    '"%%0AVALUES%%20%%3F__nonce%%20%%7B%%20%%3Curn%%3Anonce%%3A" .. '
+    'math.random(1, 1000000000) .. "x" .. counter .. "%%3E%%20%%7D")\n'
+    "end\n"
+)
 
 
 def wrk(url, accept, seconds, conns, unique=False):
@@ -84,8 +86,9 @@ def wrk(url, accept, seconds, conns, unique=False):
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write(NONCE_LUA % path.replace('"', '\\"'))
         cmd += ["-s", lua.name]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=seconds + 30).stdout
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    rps = float(found.group(1)) if found else 0.0
     lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
     errs = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: (.*)", out)
@@ -116,7 +119,7 @@ def compare(queries_dir, eps, seconds, conns, rounds, unique, out):
             try:
                 _, body = fetch(url, accept)
                 sizes[name] = size(k, body)
-            except Exception as e:  # noqa: BLE001 - report and go on
+            except Exception as e:  # report and go on
                 sizes[name] = f"ERROR {e}"
         if len(set(map(str, sizes.values()))) != 1:
             say(f"MISMATCH {qf.name}: {sizes}")
