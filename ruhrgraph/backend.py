@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ruhrgraph import integrity, store
+from ruhrgraph import integrity, inuse, store
 from ruhrgraph.bindings import inline_values
 from ruhrgraph.remote import RemoteBackend
 
@@ -111,7 +111,9 @@ def open_backend(settings: dict[str, Any]) -> LocalBackend | Remote:
         return Remote(settings["BACKEND"], float(settings["QUERY_TIMEOUT"]))
     if settings.get("VERIFY_STORE", True):
         integrity.verify(store_dir(settings))
-    return LocalBackend(store.ReadStore.open(store_dir(settings)))
+    local = LocalBackend(store.ReadStore.open(store_dir(settings)))
+    local.release_lock = inuse.hold(release_dir(settings))  # no build prunes it while served
+    return local
 
 
 def remote_build_info(settings: dict[str, Any]) -> BuildInfo:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ruhrgraph import __version__
+from ruhrgraph import __version__, inuse
 from ruhrgraph import store as rstore
 from ruhrgraph.iris import DEFAULT_BASE, Iris
 from ruhrgraph.mapping import PREFIXES, BuildInfo, Mapper, MappingError, SourceFile, meta
@@ -198,12 +198,13 @@ def _swap(build_dir: Path, build_id: str) -> None:
 
 
 def _prune(releases: Path, keep: int, current: Path) -> None:
-    """Keep the ``keep`` newest releases and whatever ``current`` points to."""
+    """Keep the ``keep`` newest releases, whatever ``current`` points to, and every release
+    a running server still serves (``ruhrgraph.inuse``)."""
     target = current.resolve() if current.is_symlink() else None
     done = sorted((p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(".")),
                   key=lambda p: p.name, reverse=True)
     for old in done[keep:]:
-        if old.resolve() != target:
+        if old.resolve() != target and not inuse.in_use(old):
             shutil.rmtree(old, ignore_errors=True)
 
 

@@ -36,7 +36,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import os
     import tempfile
 
-    from ruhrgraph import backend, integrity
+    from ruhrgraph import backend, integrity, inuse
     from ruhrgraph import config as cfg
     from ruhrgraph.store import ReadStore, StoreError
 
@@ -55,6 +55,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             return 2
         env["RUHRGRAPH_STORE_DIR"] = str(store_dir)
         env["RUHRGRAPH_VERIFY_STORE"] = "0"
+        # Held by gunicorn (this process after exec) and every worker: no build prunes it.
+        _held = inuse.hold(backend.release_dir(settings), inheritable=True)
     env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ruhrgraph-metrics-")
     env.setdefault("RUHRGRAPH_THREADS", str(args.threads))
     argv = [sys.executable, "-m", "gunicorn", "-c", "python:ruhrgraph.web.gunicorn_conf",

@@ -269,28 +269,40 @@ def _children_of_build(build_dir: Path) -> list[int]:
     return found
 
 
-def test_builds_killed_at_arbitrary_moments_never_disturb_the_served_store(built_graph,
-                                                                           tmp_path):
+def _kill_when(build_dir: Path, process: subprocess.Popen, moment: str) -> None:
+    """SIGKILL the build at ``moment``: after 0.3 s (reading, extracting), once its staging
+    has the mapped N-Quads (validation running), or once the store job writes dumps."""
+    if moment == "early":
+        time.sleep(0.3)
+    else:
+        deadline = time.monotonic() + 120
+        while not list((build_dir / "releases").glob(f".tmp-*/{moment}")):
+            assert process.poll() is None, "the build ended before the moment to kill it"
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+    assert process.poll() is None, "the build ended before the moment to kill it"
+    process.kill()
+    process.communicate(timeout=30)
+
+
+def test_builds_killed_at_three_moments_never_disturb_the_served_store(built_graph, tmp_path):
     """kill -9 of the `ruhrgraph build` process (not its group: as an operator or the OOM
-    killer would) at moments spread over a build; `bench/fault_bench.py` runs >= 10 random
-    ones. The server on the build directory keeps answering the same, the store it serves
-    stays intact, no child of the killed build lives on, and the next build succeeds."""
+    killer would) early, while it validates, and while its store job writes the dumps;
+    `bench/fault_bench.py` kills >= 10 at random moments. The server on the build directory
+    keeps answering the same, the store it serves stays intact, no child of the killed build
+    lives on, and the next build succeeds."""
     build_dir = copy_build(built_graph.build_dir, tmp_path / "build")
     current = os.readlink(build_dir / "current")
     server = start_server(tmp_path, serve_env(build_dir))
     try:
         before = answers(server.url)
-        for delay in (0.4, 2.5, 5.0):
+        for moment in ("early", "graph.nq", "dumps"):
             process = subprocess.Popen([str(VENV_BIN / "ruhrgraph"), "build", "--build-dir",
                                         str(build_dir), "--quiet"], cwd=ROOT,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            time.sleep(delay)
-            process.kill()
-            process.communicate(timeout=30)
-            deadline = time.monotonic() + 10
-            while _children_of_build(build_dir) and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert _children_of_build(build_dir) == [], "a child of the killed build lives on"
+            _kill_when(build_dir, process, moment)
+            _wait_for(lambda: _children_of_build(build_dir) == [],
+                      f"a child of the build killed at {moment} lives on", seconds=2)
             assert os.readlink(build_dir / "current") == current
             assert integrity.verify((build_dir / "current").resolve() / "store") > 5
             assert answers(server.url) == before
@@ -373,3 +385,23 @@ def test_a_read_only_data_directory_fails_clearly_and_is_still_served(built_grap
             stop(server.process)
     finally:
         _umount(disk)
+
+
+def test_a_release_being_served_is_not_pruned_by_later_builds(built_graph, tmp_path):
+    """Builds keep three releases; the one a running server serves is kept beyond them (its
+    dumps answered 404 after three builds before: the server holds a lock on it)."""
+    build_dir = copy_build(built_graph.build_dir, tmp_path / "build")
+    served = (build_dir / "current").resolve()
+    server = start_server(tmp_path, serve_env(build_dir))
+    try:
+        before = answers(server.url)
+        for _ in range(4):
+            result = run_build(build_dir)
+            assert result.returncode == 0, result.stderr
+        assert served.is_dir()
+        assert answers(server.url) == before
+    finally:
+        stop(server.process)
+    result = run_build(build_dir)  # nobody serves it now: pruned
+    assert result.returncode == 0, result.stderr
+    assert not served.exists()
