@@ -36,6 +36,19 @@ KINDS: dict[str, str] = {
     "software": r"[0-9A-Za-z.+-]+",
 }
 
+#: The parts of an entity that the graph build describes on the entity's own page, as
+#: ``<iri>#<name>`` (other stages add their own, e.g. the parts of the dataset description).
+FRAGMENTS: dict[str, str] = {
+    "passage": "the passage of the source the entity was read from (oa:SpecificResource)",
+    "chars": "its character range (oa:TextPositionSelector)",
+    "lines": "its line range, RFC 5147 (oa:FragmentSelector)",
+    "quote": "its words (oa:TextQuoteSelector)",
+    "geometry": "a place's point (geo:Geometry)",
+    "beginning": "a duration's first year (time:Instant)",
+    "end": "a duration's last year (time:Instant)",
+    "sha256": "a source file's checksum (spdx:Checksum)",
+}
+
 #: Suffix of the keys of the synthetic replicas of ``ruhrgraph build --scale N``.
 REPLICA_SUFFIX = re.compile(r"-x([0-9]+)$")
 _FRAGMENT = re.compile(r"[a-z][a-z0-9-]*")
@@ -122,9 +135,9 @@ class Iris:
 
     @staticmethod
     def fragment(iri: str, name: str) -> str:
-        """A part of an entity described on the entity's page: ``<iri>#<name>``
-        (a passage, a selector, a geometry, an instant). The web layer resolves it by
-        the IRI before the ``#``."""
+        """A part of an entity described on the entity's page: ``<iri>#<name>`` (the
+        build's names are :data:`FRAGMENTS`). The web layer resolves it by the IRI before
+        the ``#`` (see :func:`split_fragment`)."""
         if "#" in iri or not _FRAGMENT.fullmatch(name):
             raise ValueError(f"bad fragment {name!r} of {iri!r}")
         return f"{iri}#{name}"
@@ -134,6 +147,12 @@ class Iris:
         if not iri.startswith(self.base):
             return None
         return parse_path(iri[len(self.base):])
+
+
+def split_fragment(iri: str) -> tuple[str, str | None]:
+    """``(entity IRI, fragment name)`` of a part IRI, ``(iri, None)`` for any other IRI."""
+    entity, sep, name = iri.partition("#")
+    return (entity, name) if sep and _FRAGMENT.fullmatch(name) else (iri, None)
 
 
 def replica_suffix(code: str) -> str:

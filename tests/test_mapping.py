@@ -295,3 +295,16 @@ def test_a_replica_differs_by_its_key_suffix_only(linked):
     replica = scale.replica(linked.projects[1], 3)
     assert replica.project.code == "10-01-x3"
     assert replica.related_projects[0].key == "13-01-x3"
+
+
+def test_every_part_iri_is_a_known_fragment_of_an_entity(nquads):
+    from ruhrgraph.iris import FRAGMENTS, split_fragment
+
+    iris = Iris(BASE)
+    parts = {t for line in nquads.splitlines() for t in line.split(" ")
+             if t.startswith(f"<{BASE}") and "#" in t}
+    assert parts
+    for part in parts:
+        entity, name = split_fragment(part.strip("<>"))
+        assert name in FRAGMENTS, part
+        assert iris.parse(entity) is not None, part
