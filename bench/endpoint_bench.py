@@ -7,7 +7,7 @@ writes it to ``bench/results/endpoint.txt``. With ``--endpoint NAME=URL`` (twice
 times the given endpoints only, as the shared harness does.
 
     python bench/endpoint_bench.py [--queries DIR] [--seconds 3] [--connections 8]
-        [--rounds 3] [--workers 4] [--threads 4] [--unique-only | --repeated-only]
+        [--rounds 3] [--workers CORES] [--threads 8] [--unique | --repeated]
 
 Each query (*.rq) is sent by GET with the SPARQL 1.1 protocol. Endpoints alternate round by
 round (A B A B ...) so machine drift hits them alike. It first checks every endpoint answers
@@ -199,8 +199,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--workers", type=int, default=4)
-    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--unique", action="store_true", help="only the never-repeated mix")
     ap.add_argument("--repeated", action="store_true", help="only the repeated mix")
     a = ap.parse_args()

@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=4, help="worker processes")
-    p.add_argument("--threads", type=int, default=4, help="threads per worker")
+    p.add_argument("--threads", type=int, default=8, help="threads per worker")
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("load", help="push the built graph to a SPARQL Graph Store")

@@ -55,7 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
             "tells its workers not to check again)."),
     Setting("QUERIES_DIR", str(ROOT / "queries"),
             "Canned queries (*.rq) offered as examples on the query page."),
-    Setting("QUERY_THREADS", 4,
+    Setting("QUERY_THREADS", 8,
             "Threads per web worker that evaluate queries (a request waits for its query "
             "at most QUERY_TIMEOUT seconds)."),
     Setting("RECYCLE_ON_TIMEOUT", True,

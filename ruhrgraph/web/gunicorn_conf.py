@@ -1,7 +1,8 @@
 """gunicorn settings of ``ruhrgraph serve`` (``gunicorn -c python:ruhrgraph.web.gunicorn_conf``).
 
-Chosen by measurement (``bench/README.md``, "Choosing the server"): ``gthread`` workers keep
-connections alive and answer cached results without a new TCP handshake per request.
+Chosen by measurement (``bench/server_choice.py``, ``bench/README.md``): ``gthread`` workers
+(one process per core, 8 threads each) beat ``sync`` workers and waitress on this machine;
+they keep connections alive, and query evaluation releases the GIL.
 """
 
 import os
@@ -9,7 +10,7 @@ import os
 from ruhrgraph import metrics
 
 worker_class = os.environ.get("RUHRGRAPH_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("RUHRGRAPH_THREADS", "4"))
+threads = int(os.environ.get("RUHRGRAPH_THREADS", "8"))
 keepalive = 30
 # Workers are only killed by the arbiter when they stop heart-beating; a query's own
 # deadline (QUERY_TIMEOUT) is enforced by the app, which then ends its worker gracefully.
