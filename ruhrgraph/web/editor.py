@@ -12,16 +12,27 @@ from pathlib import Path
 
 from flask import Response, render_template
 
+from ruhrgraph import canned
 from ruhrgraph.web import description, negotiation, state
+from ruhrgraph.web.queries import editor_text
 
 _HEADER = re.compile(r"^#\+?\s*([A-Za-z_-]+)\s*:\s*(.*?)\s*$")
 
 
 def examples(directory: str) -> list[dict[str, str]]:
-    """The canned queries (``*.rq``) with the title and description of their comment header
-    (``#+ title: ...`` or ``# title: ...`` lines at the top)."""
+    """The canned queries (``*.rq``) as the editor's examples: through ``canned`` (the
+    header, and the parameters' defaults written in so the example runs as it stands), or for
+    a file ``canned`` does not take, the ``#+ title:`` and ``#+ description:`` lines."""
     found = []
     for path in sorted(Path(directory).glob("*.rq")):
+        try:
+            query = canned.load(path)
+        except canned.CannedQueryError:
+            pass
+        else:
+            found.append({"name": query.name, "title": query.title,
+                          "description": query.description, "query": editor_text(query)})
+            continue
         text = path.read_text(encoding="utf-8")
         meta: dict[str, str] = {}
         for line in text.splitlines():
