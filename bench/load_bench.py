@@ -156,6 +156,78 @@ def check(url: str, lines: list[tuple[str, str, str, str]]) -> None:
             raise SystemExit(f"{method} {path}: {response.status_code} {response.text[:300]}")
 
 
+def category(line: tuple[str, str, str, str]) -> str:
+    _, path, _, body = line
+    if path.startswith("/queries"):
+        return "canned"
+    if path == "/sparql":
+        return "editor (never repeated)" if "{n}" in body else "editor"
+    if path.startswith("/downloads"):
+        return "dumps"
+    return "resource pages"
+
+
+class Probe:
+    """While wrk runs: one request of each category every ``period`` seconds, timed on its
+    own (wrk reports only overall percentiles), taking little of the load itself."""
+
+    def __init__(self, url: str, lines: list[tuple[str, str, str, str]], period: float = 0.25):
+        import threading
+
+        self.url, self.period = url, period
+        self.by_kind: dict[str, list] = {}
+        for line in lines:
+            self.by_kind.setdefault(category(line), []).append(line)
+        self.times: dict[str, list[float]] = {k: [] for k in self.by_kind}
+        self.errors: dict[str, int] = {k: 0 for k in self.by_kind}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        session = requests.Session()
+        rng = random.Random(1)
+        n = 0
+        while not self._stop.is_set():
+            for kind, lines in self.by_kind.items():
+                method, path, accept, body = rng.choice(lines)
+                n += 1
+                data = body.replace("{n}", f"9{n}").encode() if body else None
+                headers = {"Accept": accept, "Accept-Encoding": "gzip"}
+                if data:
+                    headers["Content-Type"] = "application/x-www-form-urlencoded"
+                started = time.perf_counter()
+                try:
+                    response = session.request(method, self.url + path, data=data,
+                                               headers=headers, timeout=30)
+                    ok = response.status_code in (200, 206)
+                except requests.RequestException:
+                    ok = False
+                self.times[kind].append((time.perf_counter() - started) * 1000)
+                if not ok:
+                    self.errors[kind] += 1
+            self._stop.wait(self.period)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+    def report(self) -> dict:
+        out = {}
+        for kind, times in self.times.items():
+            times = sorted(times)
+            if times:
+                out[kind] = {"n": len(times), "errors": self.errors[kind],
+                             "p50_ms": round(times[len(times) // 2], 1),
+                             "p99_ms": round(times[min(len(times) - 1,
+                                                       int(0.99 * len(times)))], 1),
+                             "max_ms": round(times[-1], 1)}
+        return out
+
+
 def wrk(url: str, listing: Path, seconds: int, connections: int, threads: int) -> dict:
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
             "--timeout", "10s", "-s", str(LUA), url, "--", str(listing)]
@@ -224,8 +296,11 @@ def main() -> int:
             report["warmup"] = wrk(url, listing, args.warmup, args.connections,
                                    args.wrk_threads)
             print(f"warm-up {args.warmup} s: {json.dumps(report['warmup'])}", flush=True)
-        report["run"] = wrk(url, listing, args.seconds, args.connections, args.wrk_threads)
+        with Probe(url, lines) as probe:
+            report["run"] = wrk(url, listing, args.seconds, args.connections,
+                                args.wrk_threads)
         run = report["run"]
+        report["by_category_probe"] = probe.report()
         report["loadavg_at_end"] = os.getloadavg()
         text = log.read_text(errors="replace")
         report["server_log_problems"] = [line for line in text.splitlines()
@@ -237,6 +312,8 @@ def main() -> int:
               f"p99 {run['p99_us'] / 1000:.1f} ms, max {run['max_us'] / 1000:.1f} ms, "
               f"errors {run['errors']}, statuses {run['statuses']}, "
               f"never-repeated queries {run['never_repeated']}")
+        for kind, figures in report["by_category_probe"].items():
+            print(f"  probe {kind:26s} {figures}")
         print(f"command: {run['command']}")
         print(f"load average at the end: {report['loadavg_at_end']}")
         args.out.parent.mkdir(parents=True, exist_ok=True)

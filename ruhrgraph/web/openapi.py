@@ -170,6 +170,7 @@ def build(app) -> dict[str, Any]:
                 ("text/html", *_RDF_TYPES), (406,)
         operation_params = [*params, *({"name": q, "in": "query", **_QUERY_PARAMS[q]}
                                        for q in query)]
+        redirects = "<path:" in rule.rule  # Werkzeug answers `a//b` with 308 to `a/b`
         item = paths.setdefault(path, {})
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             operation: dict[str, Any] = {
@@ -177,6 +178,9 @@ def build(app) -> dict[str, Any]:
                 f"{rule.endpoint}-{method.lower()}-{len(paths)}",
                 "parameters": list(operation_params),
                 "responses": _responses(ok or ("text/html",), others)}
+            if redirects:
+                operation["responses"]["308"] = {
+                    "description": "Permanent Redirect from a path with `//` to the merged one"}
             if rule.endpoint == "sparql.endpoint":
                 _sparql(operation, method)
             item[method.lower()] = operation
