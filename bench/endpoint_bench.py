@@ -190,6 +190,22 @@ def servers(store, workers, threads):
             process.wait(timeout=30)
 
 
+def runnable(directory):
+    """Canned queries as they run from the editor: their parameters' defaults written in
+    (``ruhrgraph.web.queries.editor_text``); other *.rq files as they are."""
+    from ruhrgraph import canned
+    from ruhrgraph.web.queries import editor_text
+
+    out = pathlib.Path(tempfile.mkdtemp(prefix="endpoint-bench-"))
+    for path in sorted(directory.glob("*.rq")):
+        try:
+            text = editor_text(canned.load(path))
+        except canned.CannedQueryError:
+            text = path.read_text(encoding="utf-8")
+        (out / path.name).write_text(text, encoding="utf-8")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--queries", help="directory of *.rq (default: queries/ if it has any, "
@@ -206,10 +222,11 @@ def main():
     a = ap.parse_args()
     queries = a.queries or (ROOT / "queries" if any((ROOT / "queries").glob("*.rq"))
                             else HERE / "queries")
+    queries = runnable(pathlib.Path(queries))
     modes = [False, True]
     if a.unique or a.repeated:
         modes = [m for m, on in ((False, a.repeated), (True, a.unique)) if on]
-    out = [f"# {time.strftime('%Y-%m-%d %H:%M:%S')} queries={queries} "
+    out = [f"# {time.strftime('%Y-%m-%d %H:%M:%S')} queries={a.queries or 'queries/'} "
            f"workers={a.workers} threads={a.threads} cores={os.cpu_count()}"]
     bad = 0
     if a.endpoint:

@@ -228,6 +228,15 @@ def iri(value: str) -> NamedNode:
     return NamedNode(value)
 
 
+def valid_iri(value: str) -> bool:
+    """Whether ``value`` is an IRI the engine accepts (e.g. as a dataset graph name)."""
+    try:
+        NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
 def literal(value: str | int | float | bool, *, datatype: str | None = None,
             language: str | None = None) -> Literal:
     if datatype is not None:

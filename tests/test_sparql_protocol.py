@@ -270,10 +270,14 @@ def test_query_too_large(sparql_server):
     assert response.status_code == 413
 
 
-def test_bad_dataset_iri(sparql_server):
-    response = requests.get(sparql_server.sparql, timeout=30, params=[
-        ("query", COUNT), ("default-graph-uri", "file:///etc/passwd")])
-    assert response.status_code == 400
+@pytest.mark.parametrize("iri", ["file:///etc/passwd", "http://[", "http://a%zz", "urn:x y",
+                                 "ftp://example.org/g"])
+def test_bad_dataset_iri(sparql_server, iri):
+    for name in ("default-graph-uri", "named-graph-uri"):
+        response = requests.get(sparql_server.sparql, timeout=30,
+                                params=[("query", COUNT), (name, iri)])
+        assert response.status_code == 400
+        assert "dataset IRI" in response.text
 
 
 # --- safety -------------------------------------------------------------------------------

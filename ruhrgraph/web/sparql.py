@@ -104,7 +104,7 @@ def endpoint() -> Response:
         raise ApiError(413, "Content Too Large", f"the query is longer than "
                        f"{st.settings['MAX_QUERY_BYTES']} bytes")
     for iri in (*default_graphs, *named_graphs):
-        if not guard.dataset_iri_ok(iri):
+        if not guard.dataset_iri_ok(iri) or not store.valid_iri(iri):
             raise ApiError(400, "Bad Request", f"dataset IRI {iri!r} is not an http(s) or urn "
                            "IRI naming a graph")
     try:
