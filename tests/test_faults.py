@@ -203,8 +203,8 @@ def test_server_killed_under_load_restarts_on_the_same_port_with_the_same_answer
             assert workers
             os.kill(master, signal.SIGKILL)  # the arbiter only: its workers are orphaned
             server.process.wait(timeout=10)
-            _wait_for(lambda: not any(_alive(p) for p in workers),
-                      "orphaned workers kept running")
+            _wait_for(lambda: not any(_alive(p) for p in workers),  # graceful timeout 15 s
+                      "orphaned workers kept running", seconds=45)
             down = load.refused
             restarted = _start_on_port(tmp_path, serve_env(build_dir), port)
             served = load.ok
