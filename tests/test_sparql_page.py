@@ -94,7 +94,8 @@ def test_construct_and_errors(page, sparql_server):
     page.goto(sparql_server.sparql)
     page.fill("#query", "CONSTRUCT WHERE { <https://w3id.org/ruhrgraph/project/02-01> ?p ?o }")
     # Only graph formats are offered for a CONSTRUCT query.
-    visible = page.eval_on_selector_all("#format option:not([hidden])", "os => os.map(o => o.value)")
+    visible = page.eval_on_selector_all("#format option:not([hidden])",
+                                        "os => os.map(o => o.value)")
     assert visible == ["turtle", "ntriples", "rdfxml", "jsonld", "nquads", "trig"]
     page.click("#run")
     page.wait_for_selector("table.results-table tbody tr")
