@@ -34,7 +34,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     import os
+    import shutil
     import tempfile
+    from pathlib import Path
 
     from ruhrgraph import backend, integrity, inuse
     from ruhrgraph import config as cfg
@@ -57,7 +59,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         env["RUHRGRAPH_VERIFY_STORE"] = "0"
         # Held by gunicorn (this process after exec) and every worker: no build prunes it.
         _held = inuse.hold(backend.release_dir(settings), inheritable=True)
-    env["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ruhrgraph-metrics-")
+    # One directory per port, emptied at start: /metrics sums what this server's workers wrote.
+    metrics_dir = Path(tempfile.gettempdir()) / f"ruhrgraph-metrics-{args.port}"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     env.setdefault("RUHRGRAPH_THREADS", str(args.threads))
     argv = [sys.executable, "-m", "gunicorn", "-c", "python:ruhrgraph.web.gunicorn_conf",
             "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
