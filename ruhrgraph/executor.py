@@ -14,7 +14,6 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, wait
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -54,23 +53,47 @@ class Executor:
 
     def _work(self) -> None:
         while True:
-            fn, future = self._jobs.get()
-            if not future.set_running_or_notify_cancel():
-                continue
+            job = self._jobs.get()
+            with self._lock:
+                if job.state == _CANCELLED:
+                    continue
+                job.state = _RUNNING
             try:
-                future.set_result(fn())
+                job.value = job.fn()
             except BaseException as error:  # handed to the waiting request
-                future.set_exception(error)
+                job.error = error
+            job.done.release()
 
     def run(self, fn: Callable[[], T], timeout: float) -> T:
         """``fn()``'s value, or :class:`QueryTimeout` after ``timeout`` seconds."""
-        future: Future = Future()
-        self._jobs.put((fn, future))
-        done, _ = wait([future], timeout=timeout)
-        if not done:
-            if not future.cancel():  # it runs: that thread is lost until the process ends
-                with self._lock:
+        job = _Job(fn)
+        self._jobs.put(job)
+        if not job.done.acquire(timeout=timeout):
+            with self._lock:
+                finished = job.done.acquire(blocking=False)  # just in time after all
+                if not finished:
+                    running = job.state == _RUNNING
+                    job.state = _CANCELLED
+            if not finished:
+                if running:  # that thread is lost until the process ends
                     self.abandoned += 1
-                self._spawn()
-            raise QueryTimeout(timeout)
-        return future.result()
+                    self._spawn()
+                raise QueryTimeout(timeout)
+        if job.error is not None:
+            raise job.error
+        return job.value
+
+
+_QUEUED, _RUNNING, _CANCELLED = 0, 1, 2
+
+
+class _Job:
+    """One piece of work; ``done`` is a lock held until the work has finished (the cheapest
+    way for the request thread to wait for it with a timeout)."""
+
+    __slots__ = ("done", "error", "fn", "state", "value")
+
+    def __init__(self, fn: Callable):
+        self.fn, self.state, self.value, self.error = fn, _QUEUED, None, None
+        self.done = threading.Lock()
+        self.done.acquire()

@@ -58,6 +58,10 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _IRIREF = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
+#: The tokens with IRIs first (as SPARQL's lexer reads them), for one pass with finditer;
+#: where context makes a '<' the less-than operator, the scan restarts there with _TOKEN.
+_FAST = re.compile(r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)|" + _TOKEN.pattern,
+                   re.VERBOSE | re.DOTALL)
 
 FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATES = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
@@ -104,55 +108,64 @@ def _scan(text: str, pos: int, stack: list[str], prev: str, forks: list[int],
     values_pending = False
     n = len(text)
     while pos < n:
-        ch = text[pos]
-        if ch == "<":
-            iri = _IRIREF.match(text, pos)
-            operator = stack and stack[-1] == "E" and prev in _OPERAND_END
-            if iri and operator and ("'" in iri.group(1) or "#" in iri.group(1)):
-                # The engine reads '<' as less-than here; should a looser reading make it an
-                # IRI, the rest of the text would split differently: check that reading too.
-                if forks[0] <= 0:
-                    raise Refused("query too ambiguous to check ('<' in an expression)", 400)
-                forks[0] -= 1
-                _scan(text, iri.end(), list(stack), "iri", forks, into)
-            if iri and not operator:
-                tokens.append(("iri", iri.group(0)))
-                prev = "iri"
-                pos = iri.end()
+        restart = -1
+        for match in _FAST.finditer(text, pos):  # contiguous: some alternative always matches
+            kind = match.lastgroup
+            if kind == "ws" or kind == "comment":
                 continue
-        match = _TOKEN.match(text, pos)
-        kind, value = match.lastgroup, match.group()
+            value = match.group()
+            if kind == "iri":
+                if stack and stack[-1] == "E" and prev in _OPERAND_END:
+                    # The engine reads '<' as less-than here. Should a looser reading make it
+                    # an IRI, the rest would split differently (a quote or '#' inside opens
+                    # a string or a comment in one reading only): check that reading too.
+                    if "'" in value or "#" in value:
+                        if forks[0] <= 0:
+                            raise Refused("query too ambiguous to check ('<' in an "
+                                          "expression)", 400)
+                        forks[0] -= 1
+                        _scan(text, match.end(), list(stack), "iri", forks, into)
+                    restart = match.start()
+                    break
+                tokens.append(("iri", value))
+                prev = "iri"
+                continue
+            if kind == "word" or kind == "pname":
+                upper = value.upper()
+                if upper.startswith("SERVICE"):
+                    hits.append((len(tokens), value))
+                if kind == "word":
+                    if upper == "VALUES":
+                        values_pending = True
+                    elif upper in NONDETERMINISTIC:
+                        scan.nondeterministic = True
+            elif kind == "punct":
+                if value == "(":
+                    if values_pending or (stack and stack[-1] in "VD") or \
+                            (stack and stack[-1] in "GB" and prev in ("{", ".", ";", ",", "[")):
+                        stack.append("D")
+                    else:
+                        stack.append("E")
+                elif value == "{":
+                    stack.append("V" if values_pending else "G")
+                    values_pending = False
+                elif value == "[":
+                    stack.append("B")
+                elif value in (")", "}", "]") and stack:
+                    stack.pop()
+                if len(stack) > MAX_DEPTH:  # the engine's parser recurses per level
+                    raise Refused(f"the query nests brackets more than {MAX_DEPTH} levels "
+                                  "deep", 400)
+                kind = "close" if value == ")" else value
+            tokens.append((kind, value))
+            prev = kind
+        if restart < 0:
+            break
+        match = _TOKEN.match(text, restart)  # '<' or '<=' read as an operator
+        value = match.group()
+        tokens.append((value, value))
+        prev = value
         pos = match.end()
-        if kind in ("ws", "comment"):
-            continue
-        if kind == "word" or kind == "pname":
-            upper = value.upper()
-            if upper.startswith("SERVICE"):
-                hits.append((len(tokens), value))
-            if kind == "word":
-                if upper == "VALUES":
-                    values_pending = True
-                elif upper in NONDETERMINISTIC:
-                    scan.nondeterministic = True
-        elif kind == "punct":
-            if value == "(":
-                if values_pending or (stack and stack[-1] in "VD") or \
-                        (stack and stack[-1] in "GB" and prev in ("{", ".", ";", ",", "[")):
-                    stack.append("D")
-                else:
-                    stack.append("E")
-            elif value == "{":
-                stack.append("V" if values_pending else "G")
-                values_pending = False
-            elif value == "[":
-                stack.append("B")
-            elif value in (")", "}", "]") and stack:
-                stack.pop()
-            if len(stack) > MAX_DEPTH:  # the engine's parser recurses per level
-                raise Refused(f"the query nests brackets more than {MAX_DEPTH} levels deep", 400)
-            kind = "close" if value == ")" else value
-        tokens.append((kind, value))
-        prev = kind
 
 
 def _unprefix(value: str, prefixes: dict[str, str]) -> str | None:
