@@ -249,8 +249,36 @@ def _check(scan: _Scan, allowlist: frozenset[str], prefixes: dict[str, str]) -> 
     return services
 
 
+#: Words whose absence (anywhere in the case-folded text) lets :func:`analyse` skip the
+#: tokenizer: no SERVICE, LOAD, FROM or non-deterministic function can then be in the query.
+_TRIGGERS = ("service", "load", "from", "rand", "now", "uuid", "bnode")
+#: A prologue of plain PREFIX/BASE declarations and comments, then the query form.
+_IRI_TEXT = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_QUICK_FORM = re.compile(
+    rf"(?:[ \t\r\n]+|\#[^\r\n]*|PREFIX[ \t\r\n]+(?:[A-Za-z][\w.-]*)?:[ \t\r\n]*{_IRI_TEXT}"
+    rf"|BASE[ \t\r\n]*{_IRI_TEXT})*(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![A-Za-z0-9_:])",
+    re.IGNORECASE)
+
+
+def _quick(text: str) -> Analysis | None:
+    """The analysis of a query that holds none of the trigger words and no more brackets
+    than :data:`MAX_DEPTH` (so nothing to refuse), if its form is plain to see; else None.
+    Its cache key is its exact text (the tokenizer, which drops layout, is not run)."""
+    folded = text.casefold()  # Unicode folding: a superset of any engine's case-insensitivity
+    if any(word in folded for word in _TRIGGERS) or \
+            text.count("(") + text.count("{") + text.count("[") > MAX_DEPTH:
+        return None
+    match = _QUICK_FORM.match(text)
+    if match is None:
+        return None
+    return Analysis(form=match.group(1).upper(), normalised=text, cacheable=True, services=())
+
+
 def analyse(text: str, allowlist: frozenset[str] = frozenset()) -> Analysis:
     """Check ``text`` and describe it, or raise :class:`Refused`."""
+    quick = _quick(text)
+    if quick is not None:
+        return quick
     scans: list[_Scan] = []
     _scan(text, 0, [], "", [_MAX_FORKS], scans)
     main = scans[0]

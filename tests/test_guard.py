@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ruhrgraph.guard import Refused, analyse, dataset_iri_ok
+from ruhrgraph.guard import Refused, _quick, analyse, dataset_iri_ok
 
 ALLOWED = frozenset({"https://query.wikidata.org/sparql"})
 
@@ -97,10 +97,33 @@ def test_nondeterministic_not_cacheable(function):
 
 
 def test_normalised_ignores_layout_and_comments_only():
-    a = analyse("SELECT ?s\nWHERE { ?s ?p 'a  b' } # x")
-    b = analyse("SELECT   ?s WHERE {\n  ?s ?p 'a  b'\n}")
-    c = analyse("SELECT ?s WHERE { ?s ?p 'a b' }")
+    # 'from' (in a comment) sends these through the tokenizer, which drops layout.
+    a = analyse("SELECT ?s\nWHERE { ?s ?p 'a  b' } # from x")
+    b = analyse("SELECT   ?s WHERE {\n  ?s ?p 'a  b'\n} # from y")
+    c = analyse("SELECT ?s WHERE { ?s ?p 'a b' } # from z")
     assert a.normalised == b.normalised != c.normalised
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * { ?s ?p ?o }",
+    "# a comment\nPREFIX ex: <http://e/>\nPREFIX : <http://f/> BASE <http://b/>\n"
+    "construct { ?s ?p ?o } WHERE { ?s ?p ?o }",
+])
+def test_quick_path_without_trigger_words(query):
+    assert _quick(query) is not None
+    analysis = analyse(query)
+    assert analysis.normalised == query  # the exact text is the key
+    assert analysis.cacheable and analysis.services == () and not analysis.has_dataset
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * { SERVICE <http://x/> {} }", "SELECT * { ſervice <http://x/> {} }",
+    "SELECT * FROM <urn:g> {}", "SELECT (NOW() AS ?n) {}", "SELECT (sTrUuId() AS ?n) {}",
+    "select * { ?s ?p 'load' }", "SELECT * " + "{" * 129 + "}" * 129,
+    "VERSION '1.2' SELECT * {}", "SELECT:x {}",
+])
+def test_tokenizer_runs_when_anything_could_matter(query):
+    assert _quick(query) is None
 
 
 def test_from_is_a_dataset():
