@@ -17,6 +17,9 @@ from ruhrgraph import store
 from ruhrgraph.bindings import inline_values
 from ruhrgraph.store import GRAPH, Result
 
+#: Triples per request when `ruhrgraph load` sends a large graph in parts.
+CHUNK_TRIPLES = 250_000
+
 _ACCEPT = {GRAPH: "application/n-triples",
            "bindings": "application/sparql-results+json, application/sparql-results+xml;q=0.9"}
 
@@ -91,19 +94,36 @@ class RemoteBackend:
         return result.body == b"true"
 
 
-def push(read_store: store.ReadStore, url: str, timeout: float = 600) -> list[tuple[str, int]]:
+def push(read_store: store.ReadStore, url: str, timeout: float = 600,
+         chunk: int = CHUNK_TRIPLES) -> list[tuple[str, int]]:
     """Replace every named graph of ``read_store`` at the Graph Store ``url`` (SPARQL 1.1
     Graph Store HTTP Protocol, indirect graph identification: ``PUT url?graph=IRI``).
-    Answers (graph IRI, bytes sent) per graph."""
+    Answers (graph IRI, bytes sent) per graph.
+
+    A graph of more than ``chunk`` triples without blank nodes goes as a PUT of its first
+    ``chunk`` triples and POSTs (which add) of the rest, read from the store as they are
+    sent: one 2 GB request (the x1000 catalogue) held 2 GB in memory here and the Oxigraph
+    server did not answer it within 600 s."""
     sent = []
+    sizes = read_store.graph_sizes()
+    whole = read_store.graphs_with_blank_nodes() if max(sizes.values(), default=0) > chunk \
+        else set()
     with requests.Session() as session:
         for graph in read_store.graph_names():
-            body = read_store.graph_ntriples(graph)
             target = url + ("&" if "?" in url else "?") + urllib.parse.urlencode({"graph": graph})
-            response = session.put(target, data=body, timeout=timeout,
-                                   headers={"Content-Type": "application/n-triples"})
-            if response.status_code not in (200, 201, 204):
-                raise RemoteError(f"PUT {target} answered HTTP {response.status_code}: "
-                                  + response.text.strip()[:500])
-            sent.append((graph, len(body)))
+            if sizes.get(graph, 0) > chunk and graph not in whole:
+                bodies = read_store.graph_ntriples_chunks(graph, chunk)
+            else:
+                bodies = iter([read_store.graph_ntriples(graph)])
+            size = 0
+            for number, body in enumerate(bodies):
+                send = session.put if number == 0 else session.post
+                response = send(target, data=body, timeout=timeout,
+                                headers={"Content-Type": "application/n-triples"})
+                if response.status_code not in (200, 201, 204):
+                    raise RemoteError(f"{'PUT' if number == 0 else 'POST'} {target} answered "
+                                      f"HTTP {response.status_code}: "
+                                      + response.text.strip()[:500])
+                size += len(body)
+            sent.append((graph, size))
     return sent

@@ -13,8 +13,9 @@ The writing side (``# --- writing``, owned by the build) follows at the end of t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from pyoxigraph import (
@@ -211,6 +212,27 @@ class ReadStore:
         """Every triple of one named graph as N-Triples."""
         quads = self._store.quads_for_pattern(None, None, None, NamedNode(graph))
         return serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
+
+    def graph_ntriples_chunks(self, graph: str, size: int) -> Iterator[bytes]:
+        """The triples of one named graph as N-Triples documents of at most ``size``
+        triples each, read as they are sent (never the whole graph in memory). Only for a
+        graph without blank nodes (:meth:`graphs_with_blank_nodes`): a blank node's label is scoped
+        to its document, so one split over two documents would become two nodes."""
+        quads = self._store.quads_for_pattern(None, None, None, NamedNode(graph))
+        triples = (q.triple for q in quads)
+        while chunk := list(islice(triples, size)):
+            yield serialize(chunk, format=RdfFormat.N_TRIPLES)
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph."""
+        rows = self._store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                                 "GROUP BY ?g")
+        return {row["g"].value: int(row["n"].value) for row in rows}
+
+    def graphs_with_blank_nodes(self) -> set[str]:
+        rows = self._store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o "
+                                 "FILTER(isBlank(?s) || isBlank(?o)) } }")
+        return {row["g"].value for row in rows}
 
     def __len__(self) -> int:
         return len(self._store)
