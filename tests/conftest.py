@@ -32,9 +32,9 @@ def wait_http(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
         try:
-            if requests.get(url, timeout=2).status_code < 500:
+            if requests.get(url, timeout=10).status_code < 500:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy starting up
             pass
         time.sleep(0.1)
     raise RuntimeError(f"no answer from {url} within {seconds} s")

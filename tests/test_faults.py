@@ -244,7 +244,7 @@ def _start_on_port(tmp_path: Path, env: dict[str, str], port: int) -> subprocess
     while time.monotonic() < deadline:
         assert process.poll() is None, log.read_text()
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).ok:
                 return process
         except requests.RequestException:
             time.sleep(0.1)
