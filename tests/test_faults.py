@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -322,14 +323,26 @@ def test_builds_killed_at_three_moments_never_disturb_the_served_store(built_gra
 # --- a full and a read-only data directory -----------------------------------------------
 
 
-def _mount_tmpfs(target: Path, size_kb: int) -> None:
-    target.mkdir(parents=True, exist_ok=True)
+def _mount_tmpfs(size_kb: int) -> Path:
+    """A small tmpfs on a new directory outside pytest's tmp_path: should a killed run leave
+    it mounted, pytest's clean-up of old tmp directories must not trip over it."""
+    target = Path(tempfile.mkdtemp(prefix="ruhrgraph-faults-disk-"))
     subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(target)],
                    check=True, capture_output=True)
+    return target
 
 
 def _umount(target: Path) -> None:
-    subprocess.run(["umount", str(target)], check=False, capture_output=True)
+    """Unmount, retrying while a server that just stopped still lets go of its files; at
+    last lazily, so no test leaves a mount behind."""
+    for _ in range(20):
+        if subprocess.run(["umount", str(target)], check=False,
+                          capture_output=True).returncode == 0:
+            break
+        time.sleep(0.25)
+    else:
+        subprocess.run(["umount", "-l", str(target)], check=False, capture_output=True)
+    shutil.rmtree(target, ignore_errors=True)
 
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
@@ -339,8 +352,7 @@ needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpf
 def test_a_full_data_directory_fails_clearly_and_loses_nothing(built_graph, tmp_path):
     release_kb = sum(p.stat().st_size for p in built_graph.build_dir.rglob("*")
                      if p.is_file()) // 1024
-    disk = tmp_path / "disk"
-    _mount_tmpfs(disk, release_kb + 1200)  # the old release and 1.2 MB: the build runs out
+    disk = _mount_tmpfs(release_kb + 1200)  # the old release and 1.2 MB: the build runs out
     try:
         build_dir = copy_build(built_graph.build_dir, disk / "build")
         current = os.readlink(build_dir / "current")
@@ -367,8 +379,7 @@ def test_a_full_data_directory_fails_clearly_and_loses_nothing(built_graph, tmp_
 
 @needs_root
 def test_a_read_only_data_directory_fails_clearly_and_is_still_served(built_graph, tmp_path):
-    disk = tmp_path / "disk"
-    _mount_tmpfs(disk, 64 * 1024)
+    disk = _mount_tmpfs(64 * 1024)
     try:
         build_dir = copy_build(built_graph.build_dir, disk / "build")
         current = os.readlink(build_dir / "current")
