@@ -1,7 +1,7 @@
 """Load: 60 s at 32 concurrent connections on the production server, a realistic mix.
 
-Starts `ruhrgraph serve` (gunicorn, the server `make serve` runs, with its defaults: 4
-workers of 4 threads) on a build, checks that every request of the mix answers 200, warms the
+Starts `ruhrgraph serve` (gunicorn, the server `make serve` runs, as it runs it: one worker
+per core, 8 threads each) on a build, checks that every request of the mix answers 200, warms the
 caches for --warmup seconds, then drives --seconds of load with wrk (C, so the load generator
 takes little of the machine's two cores) and bench/load_mix.lua, and reports the request
 rate, latency percentiles, every status and every socket error. Zero errors means: only
@@ -249,7 +249,8 @@ def main() -> int:
                         help="seconds of load before the measured run (fills the caches)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=4, help="as `make serve`")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                        help="as `make serve`: one per core")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" /
                         "load_bench.json")
