@@ -37,6 +37,7 @@ def wait_http(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
         except requests.RequestException:  # not listening yet, or too busy starting up
             pass
         time.sleep(0.1)
+    stop(process)  # never leave a server behind that did not come up
     raise RuntimeError(f"no answer from {url} within {seconds} s")
 
 
