@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import csv
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,9 +208,9 @@ def link(catalogue: Catalogue, reference: Reference,
         found: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
         covered: list[tuple[int, int]] = []
         for start, end in _project_regions(project):
-            matches = list(gazetteer.pattern.finditer(masked, start, end))
+            matches = deque(gazetteer.pattern.finditer(masked, start, end))
             while matches:
-                match = matches.pop(0)
+                match = matches.popleft()
                 hit = gazetteer.lookup(match.group(0))
                 if hit is None:
                     continue
@@ -218,7 +218,8 @@ def link(catalogue: Catalogue, reference: Reference,
                 m_start, m_end = match.start(), match.end()
                 if all(e.category == "project" and e.key == project.code for e in entries):
                     # the project's own title: look for the names inside it instead
-                    matches[:0] = gazetteer.inner_pattern.finditer(masked, m_start, m_end)
+                    inner = gazetteer.inner_pattern.finditer(masked, m_start, m_end)
+                    matches.extendleft(reversed(list(inner)))
                     continue
                 covered.append((m_start, m_end))
                 mention_text = catalogue.text[m_start:m_end]
