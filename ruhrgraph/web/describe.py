@@ -15,31 +15,12 @@ from urllib.parse import urlencode
 
 from ruhrgraph import store
 from ruhrgraph.bindings import inline_values
+from ruhrgraph.iris import ONTOLOGY_NS as RG
 from ruhrgraph.web import lookup, state
-from ruhrgraph.web.terms import RDF, RDFS, SKOS, Linker, Shown, pick_label
+from ruhrgraph.web.terms import OA, PROV, RDF, RDFS, SKOS, Linker, Shown, pick_label
 
 PAGE = 20  # incoming links shown per property and page
 
-_OUT = """SELECT ?iri ?p ?o WHERE { ?iri ?p ?o }"""
-_PARTS = """SELECT ?iri ?s ?p ?o WHERE {
-  ?iri ?p1 ?s .
-  FILTER(isIRI(?s) && STRSTARTS(STR(?s), CONCAT(STR(?iri), "#")))
-  ?s ?p ?o .
-}"""
-_PARTS2 = """SELECT ?iri ?s ?p ?o WHERE {
-  ?iri ?p1 ?f .
-  FILTER(isIRI(?f) && STRSTARTS(STR(?f), CONCAT(STR(?iri), "#")))
-  ?f ?p2 ?s .
-  FILTER(isIRI(?s) && ?s != ?f && STRSTARTS(STR(?s), CONCAT(STR(?iri), "#")))
-  ?s ?p ?o .
-}"""
-_LABELS = ("""SELECT ?iri ?x ?label WHERE { ?iri ?p ?x . ?x rdfs:label ?label }""",
-           """SELECT ?iri ?x ?label WHERE {
-  ?iri ?p1 ?f .
-  FILTER(isIRI(?f) && STRSTARTS(STR(?f), CONCAT(STR(?iri), "#")))
-  ?f ?p ?x .
-  ?x rdfs:label ?label .
-}""")
 _IN_COUNTS = """SELECT ?iri ?p (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?iri }
 GROUP BY ?iri ?p ORDER BY ?p"""
 _IN_PAGE = """SELECT ?iri ?p ?after ?s WHERE {
@@ -59,16 +40,6 @@ WHERE {
 ORDER BY ?linked
 """
 PAGEABLE = 1000
-_PROVENANCE = """SELECT ?iri ?passage ?source ?first ?last ?quote WHERE {
-  VALUES ?from { prov:wasDerivedFrom oa:hasTarget }
-  ?iri ?from ?passage .
-  ?passage rg:firstLine ?first ;
-           rg:lastLine ?last ;
-           oa:hasSource ?source .
-  OPTIONAL { ?passage oa:hasSelector ?selector . ?selector oa:exact ?quote }
-}"""
-
-
 @dataclass
 class Incoming:
     predicate: Shown
@@ -95,26 +66,47 @@ class Description:
         return bool(self.triples or self.incoming)
 
 
-def document(iri: str) -> list[tuple[object, object, object]]:
+def _is_part(term: object, prefix: str) -> bool:
+    return store.term_kind(term) == "iri" and term.value.startswith(prefix)
+
+
+def _parts(iri: str, found: lookup.Resources) -> tuple[list, list]:
+    """The entity's hash IRIs one step (``#passage``) and two steps (``#passage`` ->
+    ``#quote``) from it, each level fetched with one lookup."""
+    prefix = iri + "#"
+    first = lookup.unique(o for _, o in found.out(lookup.iri(iri)) if _is_part(o, prefix))
+    found.fetch(first)
+    second = lookup.unique(o for f in first for _, o in found.out(f)
+                           if _is_part(o, prefix) and o.value != f.value)
+    found.fetch(second)
+    return first, second
+
+
+def document(iri: str, found: lookup.Resources | None = None
+             ) -> list[tuple[object, object, object]]:
     """The triples of the entity's RDF document (no labels of other resources)."""
-    bound = {"iri": lookup.iri(iri)}
-    triples = [(lookup.iri(iri), r["p"], r["o"]) for r in lookup.select(_OUT, bound)]
+    found = found or lookup.Resources()
+    subject = lookup.iri(iri)
+    triples = [(subject, p, o) for p, o in found.out(subject)]
     seen = set()
-    for query in (_PARTS, _PARTS2):
-        for r in lookup.select(query, bound):
-            key = (str(r["s"]), str(r["p"]), str(r["o"]))
+    for part in (p for level in _parts(iri, found) for p in level):
+        for p, o in found.out(part):
+            key = (part.value, str(p), str(o))
             if key not in seen:
                 seen.add(key)
-                triples.append((r["s"], r["p"], r["o"]))
+                triples.append((part, p, o))
     return triples
 
 
-def _labels(iri: str) -> dict[str, tuple[str, str | None]]:
-    found: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for query in _LABELS:
-        for r in lookup.select(query, {"iri": lookup.iri(iri)}):
-            found[r["x"].value].append((r["label"].value, r["label"].language))
-    labels = {x: pick_label(ls) for x, ls in found.items()}
+def _labels(iri: str, found: lookup.Resources) -> dict[str, tuple[str, str | None]]:
+    """Labels of what the entity and its first-level parts link to."""
+    first, _ = _parts(iri, found)
+    linked = [o for s in (lookup.iri(iri), *first) for _, o in found.out(s)
+              if store.term_kind(o) == "iri"]
+    by_iri: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for s, _, label in lookup.triples(s=lookup.unique(linked), p=lookup.iri(RDFS + "label")):
+        by_iri[s.value].append((label.value, label.language))
+    labels = {x: pick_label(ls) for x, ls in by_iri.items()}
     labels.update(ontology_labels())
     return labels
 
@@ -171,22 +163,36 @@ def incoming(iri: str, only: str | None = None, after: str = "") -> list[Incomin
     return out
 
 
-def provenance(iri: str) -> list[dict]:
+def provenance(iri: str, found: lookup.Resources | None = None) -> list[dict]:
     """Where the entity's facts come from: passages of a source, with lines and words."""
+    found = found or lookup.Resources()
     linker = Linker(state().iris)
+    passages = lookup.unique(o for p, o in found.out(lookup.iri(iri))
+                             if p.value in (PROV + "wasDerivedFrom", OA + "hasTarget"))
+    found.fetch(passages)
+    found.fetch(o for passage in passages for o in found.objects(passage, OA + "hasSelector"))
     out = []
-    for r in lookup.select(_PROVENANCE, {"iri": lookup.iri(iri)}):
-        out.append({"source": r["source"].value, "source_path": linker.path(r["source"].value),
-                    "first": int(r["first"].value), "last": int(r["last"].value),
-                    "quote": r["quote"].value if "quote" in r else None})
+    for passage in passages:
+        first = found.value(passage, RG + "firstLine")
+        last = found.value(passage, RG + "lastLine")
+        source = found.value(passage, OA + "hasSource")
+        if first is None or last is None or source is None:
+            continue
+        quotes = [q for sel in found.objects(passage, OA + "hasSelector")
+                  if (q := found.value(sel, OA + "exact")) is not None]
+        for quote in quotes or [None]:
+            out.append({"source": source.value, "source_path": linker.path(source.value),
+                        "first": int(first.value), "last": int(last.value),
+                        "quote": quote.value if quote is not None else None})
     out.sort(key=lambda p: (p["first"], p["last"]))
     return out
 
 
 def describe(iri: str, only: str | None = None, after: str = "") -> Description:
     linker = Linker(state().iris)
-    triples = document(iri)
-    labels = _labels(iri)
+    found = lookup.Resources()
+    triples = document(iri, found)
+    labels = _labels(iri, found)
     main = [(p, o) for s, p, o in triples if s.value == iri]
     labels_all = sorted({(o.value, o.language) for p, o in main
                          if p.value in (RDFS + "label", SKOS + "prefLabel")},
@@ -201,4 +207,4 @@ def describe(iri: str, only: str | None = None, after: str = "") -> Description:
         types=types, properties=_group(linker, main, labels),
         parts=[(linker.show(s), _group(linker, rows, labels))
                for s, rows in sorted(parts.values(), key=lambda sr: sr[0].value)],
-        incoming=incoming(iri, only, after), provenance=provenance(iri))
+        incoming=incoming(iri, only, after), provenance=provenance(iri, found))

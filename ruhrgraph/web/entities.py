@@ -3,78 +3,39 @@ source lines, the projects naming a place or an organisation, a ministry's proje
 
 Each function takes the entity's IRI and answers plain dicts for the templates; every fact
 that comes from the catalogue text carries ``src``, the link to its lines in the source view.
+
+Every question to the graph is one triple pattern (:mod:`ruhrgraph.web.lookup`): the
+entity's own triples, then the resources they name, a level at a time, joined here; so a
+page costs the same in a graph of a thousand catalogues as in one.
 """
 
 from __future__ import annotations
 
+from ruhrgraph.iris import ONTOLOGY_NS as RG
 from ruhrgraph.web import lookup, state
-from ruhrgraph.web.terms import Linker
+from ruhrgraph.web.terms import DCT, OA, PROV, RDF, RDFS, SKOS, Linker
 
-_PROJECT = """SELECT ?iri ?code ?title ?description ?field ?fieldLabel ?ministry
-       ?ministryLabel ?durationText ?openEnded ?source ?first ?last ?dfirst ?dlast
-       ?ffirst
-WHERE {
-  ?iri dcterms:identifier ?code ; rdfs:label ?title ; dcterms:description ?description ;
-       rg:actionField ?field ; rg:leadMinistry ?ministry ; dcterms:temporal ?duration ;
-       prov:wasDerivedFrom ?passage .
-  ?passage oa:hasSource ?source ; rg:firstLine ?first ; rg:lastLine ?last .
-  ?field skos:prefLabel ?fieldLabel ; prov:wasDerivedFrom ?fpassage .
-  ?fpassage rg:firstLine ?ffirst .
-  FILTER(LANG(?fieldLabel) = "de")
-  ?ministry rdfs:label ?ministryLabel . FILTER(LANG(?ministryLabel) = "de")
-  ?duration rg:durationText ?durationText ; rg:openEnded ?openEnded ;
-            prov:wasDerivedFrom ?dpassage .
-  ?dpassage rg:firstLine ?dfirst ; rg:lastLine ?dlast .
-}"""
-# Apart, and without OPTIONAL: an OPTIONAL here made Oxigraph read every duration's dates.
-_DATES = """SELECT ?iri ?which ?date WHERE {
-  ?iri dcterms:temporal ?duration .
-  ?duration ?which ?date .
-  FILTER(?which IN (dcat:startDate, dcat:endDate))
-}"""
-_MEASURES = """SELECT ?iri ?measure ?position ?text ?kind ?marker ?first ?last WHERE {
-  ?iri rg:hasMeasure ?measure .
-  ?measure schema:position ?position ; rdfs:label ?text ; rg:measureKind ?kind ;
-           prov:wasDerivedFrom ?passage .
-  ?passage rg:firstLine ?first ; rg:lastLine ?last .
-  OPTIONAL { ?measure rg:listMarker ?marker }
-} ORDER BY ?position"""
-_MENTIONS = """SELECT ?iri ?relation ?entity ?label ?words ?first ?mention WHERE {
-  VALUES ?relation { rg:mentionsPlace rg:mentionsOrganisation rg:mentionsMinistry
-                     rg:mentionsProject }
-  ?iri ?relation ?entity ; rg:hasMention ?mention .
-  ?mention oa:hasBody ?entity ; oa:hasTarget ?target .
-  ?target rg:firstLine ?first ; oa:hasSelector ?selector .
-  ?selector oa:exact ?words .
-  ?entity rdfs:label ?label .
-  FILTER(LANG(?label) = "de")
-} ORDER BY ?first ?label"""
-_NAMED_BY = """SELECT ?iri ?project ?code ?title ?words ?first ?source ?mention WHERE {
-  ?project rg:hasMention ?mention ; dcterms:identifier ?code ; rdfs:label ?title .
-  ?mention oa:hasBody ?iri ; oa:hasTarget ?target .
-  ?target rg:firstLine ?first ; oa:hasSource ?source ; oa:hasSelector ?selector .
-  ?selector oa:exact ?words .
-} ORDER BY ?code ?first"""
-_LED = """SELECT ?iri ?project ?code ?title ?fieldShort WHERE {
-  ?project rg:leadMinistry ?iri ; dcterms:identifier ?code ; rdfs:label ?title ;
-           rg:actionField ?field .
-  ?field skos:altLabel ?fieldShort .
-  FILTER(LANG(?fieldShort) = "de")
-} ORDER BY ?code"""
-_IN_FIELD = """SELECT ?iri ?project ?code ?title ?ministry ?abbreviation WHERE {
-  ?project rg:actionField ?iri ; dcterms:identifier ?code ; rdfs:label ?title ;
-           rg:leadMinistry ?ministry .
-  { SELECT ?ministry ?abbreviation WHERE {
-      ?ministry a rg:Ministry ; skos:altLabel ?abbreviation .
-      FILTER NOT EXISTS { ?ministry skos:altLabel ?shorter
-                          FILTER(STRLEN(?shorter) < STRLEN(?abbreviation)) } } }
-} ORDER BY ?code"""
-_FIELDS = """SELECT ?iri ?field ?number ?label (COUNT(?project) AS ?projects) WHERE {
-  ?iri dcterms:subject ?field .
-  ?field skos:notation ?number ; skos:prefLabel ?label .
-  FILTER(LANG(?label) = "de")
-  OPTIONAL { ?project rg:actionField ?field }
-} GROUP BY ?iri ?field ?number ?label ORDER BY ?number"""
+_MENTIONS = {RG + "mentionsPlace": "place", RG + "mentionsOrganisation": "organisation",
+             RG + "mentionsMinistry": "ministry", RG + "mentionsProject": "project"}
+DCAT = "http://www.w3.org/ns/dcat#"
+
+
+def _int(term) -> int:
+    return int(term.value)
+
+
+def _start(found: lookup.Resources, target) -> int:
+    """Where a mention starts in the source (its ``oa:start``), for text order on a line."""
+    for selector in found.objects(target, OA + "hasSelector"):
+        start = found.value(selector, OA + "start")
+        if start is not None:
+            return _int(start)
+    return 0
+
+
+def _german(found: lookup.Resources, term, predicate: str) -> list:
+    return [o for o in found.objects(term, predicate) if o.language == "de"]
+
 
 def source_href(source: str, first: int, last: int | None = None) -> str | None:
     """The source view of lines ``first``..``last`` of a source, scrolled to ``first``."""
@@ -86,87 +47,222 @@ def source_href(source: str, first: int, last: int | None = None) -> str | None:
 
 
 def project(iri: str) -> dict | None:
-    bound = {"iri": lookup.iri(iri)}
-    rows = lookup.select(_PROJECT, bound)
-    if not rows:
+    found = lookup.Resources()
+    t = lookup.iri(iri)
+    facts = {name: found.value(t, predicate) for name, predicate in (
+        ("code", DCT + "identifier"), ("title", RDFS + "label"),
+        ("description", DCT + "description"), ("field", RG + "actionField"),
+        ("ministry", RG + "leadMinistry"), ("duration", DCT + "temporal"),
+        ("passage", PROV + "wasDerivedFrom"))}
+    if None in facts.values():
         return None
-    r = rows[0]
-    dates = {d["which"].value.rsplit("#", 1)[1]: int(d["date"].value[:4])
-             for d in lookup.select(_DATES, bound)}
-    source = r["source"].value
+    passage, field, ministry, duration = (facts[k] for k in ("passage", "field", "ministry",
+                                                              "duration"))
+    measures = found.objects(t, RG + "hasMeasure")
+    mentions = found.objects(t, RG + "hasMention")
+    found.fetch([passage, field, ministry, duration, *measures, *mentions])
+    fpassage = found.value(field, PROV + "wasDerivedFrom")
+    dpassage = found.value(duration, PROV + "wasDerivedFrom")
+    targets = [o for m in mentions for o in found.objects(m, OA + "hasTarget")]
+    found.fetch([fpassage, dpassage, *targets,
+                 *(o for m in measures for o in found.objects(m, PROV + "wasDerivedFrom")),
+                 *(o for m in mentions for o in found.objects(m, OA + "hasBody"))])
+    found.fetch(o for target in targets for o in found.objects(target, OA + "hasSelector"))
+    need = {
+        "source": found.value(passage, OA + "hasSource"),
+        "first": found.value(passage, RG + "firstLine"),
+        "last": found.value(passage, RG + "lastLine"),
+        "fieldLabel": (_german(found, field, SKOS + "prefLabel") or [None])[0],
+        "ffirst": fpassage and found.value(fpassage, RG + "firstLine"),
+        "ministryLabel": (_german(found, ministry, RDFS + "label") or [None])[0],
+        "durationText": found.value(duration, RG + "durationText"),
+        "openEnded": found.value(duration, RG + "openEnded"),
+        "dfirst": dpassage and found.value(dpassage, RG + "firstLine"),
+        "dlast": dpassage and found.value(dpassage, RG + "lastLine")}
+    if None in need.values():
+        return None
+    source = need["source"].value
+    start, end = (found.value(duration, DCAT + w) for w in ("startDate", "endDate"))
     linker = Linker(state().iris)
-    facts = {
-        "code": r["code"].value, "title": r["title"].value,
-        "description": r["description"].value,
-        "field": linker.path(r["field"].value), "field_label": r["fieldLabel"].value,
-        "ministry": linker.path(r["ministry"].value), "ministry_label": r["ministryLabel"].value,
-        "duration": r["durationText"].value, "start": dates.get("startDate"),
-        "end": dates.get("endDate"),
-        "open_ended": r["openEnded"].value == "true",
-        "lines": (int(r["first"].value), int(r["last"].value)),
-        "src": source_href(source, int(r["first"].value), int(r["last"].value)),
-        "duration_src": source_href(source, int(r["dfirst"].value), int(r["dlast"].value)),
-        "duration_line": int(r["dfirst"].value),
-        "field_src": source_href(source, int(r["ffirst"].value)),
-        "field_line": int(r["ffirst"].value),
+    out = {
+        "code": facts["code"].value, "title": facts["title"].value,
+        "description": facts["description"].value,
+        "field": linker.path(field.value), "field_label": need["fieldLabel"].value,
+        "ministry": linker.path(ministry.value), "ministry_label": need["ministryLabel"].value,
+        "duration": need["durationText"].value,
+        "start": int(start.value[:4]) if start is not None else None,
+        "end": int(end.value[:4]) if end is not None else None,
+        "open_ended": need["openEnded"].value == "true",
+        "lines": (_int(need["first"]), _int(need["last"])),
+        "src": source_href(source, _int(need["first"]), _int(need["last"])),
+        "duration_src": source_href(source, _int(need["dfirst"]), _int(need["dlast"])),
+        "duration_line": _int(need["dfirst"]),
+        "field_src": source_href(source, _int(need["ffirst"])),
+        "field_line": _int(need["ffirst"]),
     }
-    facts["measures"] = [
-        {"path": linker.path(m["measure"].value), "position": int(m["position"].value),
-         "text": m["text"].value, "kind": m["kind"].value,
-         "marker": m["marker"].value if "marker" in m else None,
-         "src": source_href(source, int(m["first"].value), int(m["last"].value)),
-         "first": int(m["first"].value)}
-        for m in lookup.select(_MEASURES, bound)]
-    groups: dict[str, dict[str, dict]] = {"place": {}, "organisation": {}, "ministry": {},
-                                           "project": {}}
-    for m in lookup.select(_MENTIONS, bound):
-        kind = {"Place": "place", "Organisation": "organisation", "Ministry": "ministry",
-                "Project": "project"}[m["relation"].value.rsplit("mentions", 1)[1]]
-        entity = groups[kind].setdefault(m["entity"].value, {
-            "path": linker.href(m["entity"].value), "label": m["label"].value, "mentions": []})
-        entity["mentions"].append({"words": m["words"].value, "line": int(m["first"].value),
-                                   "src": source_href(source, int(m["first"].value)),
-                                   "path": linker.path(m["mention"].value)})
-    facts["mentions"] = {k: sorted(v.values(), key=lambda e: e["label"].casefold())
-                         for k, v in groups.items()}
-    facts["named_by"] = named_by(iri)
-    return facts
+    out["measures"] = sorted(_measures(found, measures, source, linker),
+                             key=lambda m: m["position"])
+    out["mentions"] = _mentions(found, t, mentions, source, linker)
+    out["named_by"] = named_by(iri)
+    return out
+
+
+def _measures(found: lookup.Resources, measures, source: str, linker: Linker) -> list[dict]:
+    out = []
+    for m in measures:
+        values = [found.value(m, pr) for pr in ("http://schema.org/position", RDFS + "label",
+                                                RG + "measureKind", PROV + "wasDerivedFrom")]
+        if None in values:
+            continue
+        position, text, kind, passage = values
+        first = found.value(passage, RG + "firstLine")
+        last = found.value(passage, RG + "lastLine")
+        if first is None or last is None:
+            continue
+        marker = found.value(m, RG + "listMarker")
+        out.append({"path": linker.path(m.value), "position": _int(position),
+                    "text": text.value, "kind": kind.value,
+                    "marker": marker.value if marker is not None else None,
+                    "src": source_href(source, _int(first), _int(last)),
+                    "first": _int(first)})
+    return out
+
+
+def _mentions(found: lookup.Resources, t, mentions, source: str, linker: Linker) -> dict:
+    """The places, organisations, ministries and projects the text names, with the words
+    and the line of each mention."""
+    relations: dict[str, list[str]] = {}
+    for p, o in found.out(t):
+        if p.value in _MENTIONS:
+            relations.setdefault(o.value, []).append(_MENTIONS[p.value])
+    rows = []
+    for mention in mentions:
+        for entity in found.objects(mention, OA + "hasBody"):
+            kinds = relations.get(entity.value, [])
+            labels = _german(found, entity, RDFS + "label")
+            for target in found.objects(mention, OA + "hasTarget"):
+                first = found.value(target, RG + "firstLine")
+                words = [found.value(sel, OA + "exact")
+                         for sel in found.objects(target, OA + "hasSelector")]
+                if first is None:
+                    continue
+                start = _start(found, target)
+                rows += [(_int(first), label.value, start, kind, entity, w.value, mention)
+                         for kind in kinds for label in labels for w in words if w is not None]
+    rows.sort(key=lambda r: r[:3])
+    groups: dict[str, dict[str, dict]] = {k: {} for k in _MENTIONS.values()}
+    for first, label, _, kind, entity, words, mention in rows:
+        item = groups[kind].setdefault(entity.value, {
+            "path": linker.href(entity.value), "label": label, "mentions": []})
+        item["mentions"].append({"words": words, "line": first,
+                                 "src": source_href(source, first),
+                                 "path": linker.path(mention.value)})
+    return {k: sorted(v.values(), key=lambda e: e["label"].casefold())
+            for k, v in groups.items()}
 
 
 def named_by(iri: str) -> list[dict]:
     """The projects whose text names ``iri``, each with the words and lines."""
+    found = lookup.Resources()
+    mentions = lookup.unique(s for s, _, _ in lookup.triples(
+        p=lookup.iri(OA + "hasBody"), o=lookup.iri(iri)))
+    naming = lookup.triples(p=lookup.iri(RG + "hasMention"), o=mentions)
+    found.fetch([*(s for s, _, _ in naming), *mentions])
+    targets = [o for m in mentions for o in found.objects(m, OA + "hasTarget")]
+    found.fetch(targets)
+    found.fetch(o for target in targets for o in found.objects(target, OA + "hasSelector"))
+    rows = []
+    for project, _, mention in naming:
+        code = found.value(project, DCT + "identifier")
+        title = found.value(project, RDFS + "label")
+        if code is None or title is None:
+            continue
+        for target in found.objects(mention, OA + "hasTarget"):
+            first = found.value(target, RG + "firstLine")
+            source = found.value(target, OA + "hasSource")
+            if first is None or source is None:
+                continue
+            for sel in found.objects(target, OA + "hasSelector"):
+                words = found.value(sel, OA + "exact")
+                if words is not None:
+                    rows.append((code.value, _int(first), _start(found, target), project,
+                                 title.value, words.value, source.value))
+    rows.sort(key=lambda r: r[:3])
     linker = Linker(state().iris)
     projects: dict[str, dict] = {}
-    for r in lookup.select(_NAMED_BY, {"iri": lookup.iri(iri)}):
-        item = projects.setdefault(r["project"].value, {
-            "path": linker.path(r["project"].value), "code": r["code"].value,
-            "title": r["title"].value, "mentions": []})
-        item["mentions"].append({"words": r["words"].value, "line": int(r["first"].value),
-                                 "src": source_href(r["source"].value, int(r["first"].value))})
+    for code, first, _, project, title, words, source in rows:
+        item = projects.setdefault(project.value, {
+            "path": linker.path(project.value), "code": code, "title": title,
+            "mentions": []})
+        item["mentions"].append({"words": words, "line": first,
+                                 "src": source_href(source, first)})
     return list(projects.values())
 
 
-def _projects(query: str, iri: str, extra: tuple[str, ...]) -> list[dict]:
-    linker = Linker(state().iris)
-    out = []
-    for r in lookup.select(query, {"iri": lookup.iri(iri)}):
-        item = {"path": linker.path(r["project"].value), "code": r["code"].value,
-                "title": r["title"].value}
-        item.update({k: r[k].value for k in extra if k in r})
-        out.append(item)
-    return out
+def _linking(iri: str, predicate: str) -> tuple[lookup.Resources, list]:
+    """The projects linking to ``iri`` by ``predicate``, fetched."""
+    found = lookup.Resources()
+    projects = lookup.unique(s for s, _, _ in lookup.triples(p=lookup.iri(predicate),
+                                                              o=lookup.iri(iri)))
+    found.fetch(projects)
+    return found, projects
+
+
+def _item(found: lookup.Resources, project, linker: Linker) -> dict | None:
+    code = found.value(project, DCT + "identifier")
+    title = found.value(project, RDFS + "label")
+    if code is None or title is None:
+        return None
+    return {"path": linker.path(project.value), "code": code.value, "title": title.value}
 
 
 def ministry(iri: str) -> dict:
-    return {"led": _projects(_LED, iri, ("fieldShort",)), "named_by": named_by(iri)}
+    found, projects = _linking(iri, RG + "leadMinistry")
+    found.fetch(o for p in projects for o in found.objects(p, RG + "actionField"))
+    linker = Linker(state().iris)
+    led = []
+    for project in projects:
+        item = _item(found, project, linker)
+        if item is None:
+            continue
+        for field in found.objects(project, RG + "actionField"):
+            led += [{**item, "fieldShort": short.value}
+                    for short in _german(found, field, SKOS + "altLabel")]
+    led.sort(key=lambda item: item["code"])
+    return {"led": led, "named_by": named_by(iri)}
 
 
 def field(iri: str) -> dict:
-    return {"projects": _projects(_IN_FIELD, iri, ("abbreviation",))}
+    found, projects = _linking(iri, RG + "actionField")
+    found.fetch(o for p in projects for o in found.objects(p, RG + "leadMinistry"))
+    linker = Linker(state().iris)
+    out = []
+    for project in projects:
+        item = _item(found, project, linker)
+        if item is None:
+            continue
+        for ministry in found.objects(project, RG + "leadMinistry"):
+            if RG + "Ministry" not in {t.value for t in found.objects(ministry, RDF + "type")}:
+                continue
+            names = [o.value for o in found.objects(ministry, SKOS + "altLabel")]
+            shortest = min((len(n) for n in names), default=0)
+            out += [{**item, "abbreviation": n} for n in names if len(n) == shortest]
+    out.sort(key=lambda item: item["code"])
+    return {"projects": out}
 
 
 def programme(iri: str) -> dict:
+    found = lookup.Resources()
+    fields = found.objects(lookup.iri(iri), DCT + "subject")
+    found.fetch(fields)
+    counts = lookup.counts(p=lookup.iri(RG + "actionField"), o=fields)
     linker = Linker(state().iris)
-    return {"fields": [{"path": linker.path(r["field"].value), "number": r["number"].value,
-                        "label": r["label"].value, "projects": int(r["projects"].value)}
-                       for r in lookup.select(_FIELDS, {"iri": lookup.iri(iri)})]}
+    out = []
+    for f in fields:
+        number = found.value(f, SKOS + "notation")
+        for label in _german(found, f, SKOS + "prefLabel"):
+            if number is not None:
+                out.append({"path": linker.path(f.value), "number": number.value,
+                            "label": label.value, "projects": counts.get(f.value, 0)})
+    out.sort(key=lambda item: item["number"])
+    return {"fields": out}

@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from flask import g
 
 from ruhrgraph import metrics, store
-from ruhrgraph.bindings import term_syntax
 from ruhrgraph.executor import QueryTimeout
 from ruhrgraph.remote import RemoteError
 from ruhrgraph.web import state
 from ruhrgraph.web.errors import ApiError
-from ruhrgraph.web.terms import pick_label
+from ruhrgraph.web.terms import RDFS, SKOS, pick_label
 
 PREFIXES = """PREFIX rg: <https://w3id.org/ruhrgraph/ontology#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -81,18 +80,105 @@ def select(query: str, bindings: Mapping[str, object] | None = None, *,
 
 
 def labels(iris: list[str]) -> dict[str, tuple[str, str | None]]:
-    """The label to show (German, else English, else any) of each IRI that has one.
-
-    The IRIs come from the graph (a result of ours), never from a request; they are written
-    into a VALUES block from validated IRI terms, 400 at a time.
-    """
+    """The label to show (German, else English, else any) of each IRI that has one
+    (``rdfs:label`` or ``skos:prefLabel``). The IRIs come from the graph (a result of ours),
+    never from a request."""
     found: dict[str, list[tuple[str, str | None]]] = {}
-    unique = sorted(set(iris))
-    for i in range(0, len(unique), 400):
-        block = " ".join(term_syntax(store.iri(x)) for x in unique[i:i + 400])
-        query = ("SELECT ?x ?label WHERE { VALUES ?x { " + block + " } "
-                 "?x rdfs:label|skos:prefLabel ?label }")
-        for row in select(query):
-            found.setdefault(row["x"].value, []).append((row["label"].value,
-                                                         row["label"].language))
+    terms = [iri(x) for x in sorted(set(iris))]
+    for predicate in (RDFS + "label", SKOS + "prefLabel"):
+        for s, _, label in triples(s=terms, p=iri(predicate)):
+            found.setdefault(s.value, []).append((label.value, label.language))
     return {x: pick_label(ls) for x, ls in found.items()}
+
+
+# --- one triple pattern at a time -----------------------------------------------------------
+#
+# A page asks the graph only single triple patterns, each an index lookup at any size of the
+# graph, and joins their answers in Python. A query joining several patterns is planned by
+# pyoxigraph before its substitutions apply, so it reads a whole pattern however selective
+# the bound value is (docs/reliability.md, "Scale"). The bound positions of a pattern are
+# typed terms: one term is bound with substitutions (the resource a request names); several
+# terms (resources the graph answered, never request text) become a VALUES block, BLOCK at
+# a time.
+
+_PATTERN = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+_COUNT = "SELECT ?p ?o (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ?o"
+BLOCK = 400
+
+Term = object
+Bound = Term | list[Term] | tuple[Term, ...] | None
+
+
+def _bound(s: Bound, p: Bound, o: Bound):
+    """The bindings of a pattern, one dict per block of at most BLOCK terms."""
+    given = {n: v for n, v in (("s", s), ("p", p), ("o", o)) if v is not None}
+    many = [n for n, v in given.items() if isinstance(v, (list, tuple))]
+    if len(many) > 1:
+        raise ValueError("at most one position of a pattern takes several terms")
+    if not many:
+        yield given
+        return
+    name = many[0]
+    terms = unique(given[name])
+    for i in range(0, len(terms), BLOCK):
+        block = terms[i:i + BLOCK]
+        yield {**given, name: block[0] if len(block) == 1 else block}
+
+
+def triples(s: Bound = None, p: Bound = None, o: Bound = None) -> list[tuple[Term, Term, Term]]:
+    """The triples matching one pattern; each of ``s p o`` is free (``None``), a term, or a
+    sequence of terms the graph answered (an empty sequence matches nothing)."""
+    return [(r["s"], r["p"], r["o"]) for bound in _bound(s, p, o)
+            for r in select(_PATTERN, bound)]
+
+
+def counts(p: Term, o: Bound) -> dict[str, int]:
+    """How many subjects link to each object by ``p`` (an object none links to is left out)."""
+    return {r["o"].value: int(r["n"].value) for bound in _bound(None, p, o)
+            for r in select(_COUNT, bound)}
+
+
+def unique(terms) -> list[Term]:
+    seen: set[str] = set()
+    out = []
+    for term in terms:
+        key = str(term)
+        if key not in seen:
+            seen.add(key)
+            out.append(term)
+    return out
+
+
+class Resources:
+    """What the graph says about resources (their outgoing triples), fetched on demand a
+    level at a time (one lookup per level) and kept for the request."""
+
+    def __init__(self) -> None:
+        self._out: dict[str, list[tuple[Term, Term]]] = {}
+
+    def fetch(self, terms) -> None:
+        """Look up every IRI of ``terms`` not fetched yet (one term: substitutions)."""
+        wanted = [t for t in unique(terms) if store.term_kind(t) == "iri"
+                  and t.value not in self._out]
+        if not wanted:
+            return
+        for t in wanted:
+            self._out[t.value] = []
+        found = triples(s=wanted[0] if len(wanted) == 1 else wanted)
+        for s, p, o in found:
+            self._out[s.value].append((p, o))
+
+    def out(self, term: Term) -> list[tuple[Term, Term]]:
+        if term.value not in self._out:
+            self.fetch([term])
+        return self._out[term.value]
+
+    def objects(self, term: Term, predicate: str) -> list[Term]:
+        return [o for p, o in self.out(term) if p.value == predicate]
+
+    def value(self, term: Term, predicate: str, language: str | None = None) -> Term | None:
+        """The first object of ``predicate`` (in ``language``, if given), or ``None``."""
+        for o in self.objects(term, predicate):
+            if language is None or getattr(o, "language", None) == language:
+                return o
+        return None
