@@ -33,15 +33,14 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import requests
+from proc import Load, alive, children, free_port, naming, stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -55,12 +54,6 @@ STABLE = ("/queries/projects-per-field.csv", "/queries/project.csv?code=13-01",
               "catalogue> { ?s ?p ?o } }"))
 SAME_BUILD = (*STABLE, "/project/13-01.ttl", "/place/05113000.nt", "/project/13-01",
               "/downloads/ruhrgraph.nt.gz", "/queries/cities-ranked.csv")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def env_for(build_dir: Path) -> dict[str, str]:
@@ -86,17 +79,6 @@ def start(build_dir: Path, port: int, log: Path, workers: int = 4) -> subprocess
     raise SystemExit("server did not start")
 
 
-def stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 def answers(url: str, paths=SAME_BUILD) -> dict[str, str]:
     out = {}
     for path in paths:
@@ -105,85 +87,6 @@ def answers(url: str, paths=SAME_BUILD) -> dict[str, str]:
             raise SystemExit(f"{path}: {response.status_code}")
         out[path] = hashlib.sha256(response.content).hexdigest()
     return out
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (OSError, ValueError):
-                continue
-    return found
-
-
-def naming(text: str) -> list[int]:
-    """Live processes whose command line contains ``text``."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) != os.getpid():
-            try:
-                if text.encode() in Path(f"/proc/{entry}/cmdline").read_bytes() \
-                        and alive(int(entry)):
-                    found.append(int(entry))
-            except OSError:
-                continue
-    return found
-
-
-class Load:
-    def __init__(self, url: str, expected: dict[str, str], threads: int = 8):
-        self.url, self.expected = url, expected
-        self.ok = self.refused = 0
-        self.wrong: list[str] = []
-        self.last_ok = 0.0
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
-                         for i in range(threads)]
-
-    def _run(self, offset: int) -> None:
-        paths, i, session = list(self.expected), offset, requests.Session()
-        while not self._stop.is_set():
-            path = paths[i % len(paths)]
-            i += 1
-            try:
-                response = session.get(self.url + path, timeout=10)
-            except requests.RequestException:
-                with self._lock:
-                    self.refused += 1
-                session = requests.Session()
-                time.sleep(0.02)
-                continue
-            right = response.status_code == 200 and \
-                hashlib.sha256(response.content).hexdigest() == self.expected[path]
-            with self._lock:
-                if right:
-                    self.ok += 1
-                    self.last_ok = time.monotonic()
-                else:
-                    self.wrong.append(f"{path}: {response.status_code} {len(response.content)}")
-
-    def __enter__(self):
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=30)
 
 
 def build(build_dir: Path) -> subprocess.CompletedProcess:
@@ -232,7 +135,7 @@ def server_kills(work: Path, trials: int) -> list[dict]:
                         "first_right_answer_after_s": round(back, 2),
                         "same_answers_after_restart": after == before})
         print(f"server kill {trial + 1}: {json.dumps(results[-1])}", flush=True)
-    stop(process)
+    stop_group(process)
     return results
 
 
@@ -276,7 +179,7 @@ def build_kills(work: Path, trials: int, seed: int) -> dict:
                 fresh_same = answers(f"http://127.0.0.1:{fresh_port}", STABLE) == \
                     {p: before[p] for p in STABLE}
             finally:
-                stop(fresh)
+                stop_group(fresh)
             row = {"trial": trial + 1, "kill_after_s": round(delay, 2),
                    "build_had_finished": finished_first, "staging_left": len(staging),
                    "current_swapped_by_killed_build": swapped and not finished_first,
@@ -287,7 +190,7 @@ def build_kills(work: Path, trials: int, seed: int) -> dict:
             trials_out.append(row)
             print(f"build kill {json.dumps(row)}", flush=True)
     finally:
-        stop(server)
+        stop_group(server)
     return {"full_build_s": round(full, 2), "seed": seed, "trials": trials_out}
 
 
@@ -332,7 +235,7 @@ def full_and_read_only(work: Path) -> dict:
         try:
             served = answers(f"http://127.0.0.1:{port}", STABLE)
         finally:
-            stop(server)
+            stop_group(server)
         out["read_only"] = {"rc": result.returncode, "message": result.stderr.strip(),
                             "traceback": "Traceback" in result.stderr,
                             "served_from_read_only_disk": len(served) == len(STABLE)}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,14 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 VENV_BIN = Path(sys.executable).parent
 
+# Process helpers shared with the benchmarks (bench/proc.py; benchmarks never import tests/).
+sys.path.insert(0, str(ROOT / "bench"))
+from proc import free_port  # noqa: E402
 
 # --- SPARQL endpoint (test_sparql_*.py) ------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_http(url: str, process: subprocess.Popen, seconds: float = 30) -> None:

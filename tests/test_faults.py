@@ -10,13 +10,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import pytest
 import requests
 from conftest import ROOT, VENV_BIN, free_port, run_build, start_server, stop
+from proc import Load, alive, children, naming, wait_for
 
 from ruhrgraph import integrity
 
@@ -130,65 +130,6 @@ def test_the_intact_copy_is_served_and_the_bit_flip_is_caught_by_the_app_too(bui
 # --- the server killed under load ---------------------------------------------------------
 
 
-class Load:
-    """Threads asking for known answers until stopped; a 200 must always be the right body
-    (no partial answer, ever); connection errors while the server is down are counted."""
-
-    def __init__(self, url: str, expected: dict[str, str], threads: int = 6):
-        self.url, self.expected = url, expected
-        self.ok = self.refused = 0
-        self.wrong: list[str] = []
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
-                         for i in range(threads)]
-
-    def _run(self, offset: int) -> None:
-        paths = list(self.expected)
-        session = requests.Session()
-        i = offset
-        while not self._stop.is_set():
-            path = paths[i % len(paths)]
-            i += 1
-            try:
-                response = session.get(self.url + path, timeout=10)
-            except requests.RequestException:
-                with self._lock:
-                    self.refused += 1
-                session = requests.Session()
-                time.sleep(0.02)
-                continue
-            digest = hashlib.sha256(response.content).hexdigest()
-            with self._lock:
-                if response.status_code == 200 and digest == self.expected[path]:
-                    self.ok += 1
-                else:
-                    self.wrong.append(f"{path}: {response.status_code}")
-
-    def __enter__(self):
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=30)
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (OSError, ValueError):
-                continue
-    return found
-
-
 def test_server_killed_under_load_restarts_on_the_same_port_with_the_same_answers(
         built_graph, tmp_path):
     build_dir = copy_build(built_graph.build_dir, tmp_path / "build")
@@ -197,19 +138,19 @@ def test_server_killed_under_load_restarts_on_the_same_port_with_the_same_answer
     restarted = None
     try:
         before = answers(server.url)
-        with Load(server.url, before) as load:
-            _wait_for(lambda: load.ok >= 50, "the load never got going")
+        with Load(server.url, before, threads=6) as load:
+            wait_for(lambda: load.ok >= 50, "the load never got going")
             master = server.process.pid
-            workers = _children(master)
+            workers = children(master)
             assert workers
             os.kill(master, signal.SIGKILL)  # the arbiter only: its workers are orphaned
             server.process.wait(timeout=10)
-            _wait_for(lambda: not any(_alive(p) for p in workers),  # graceful timeout 15 s
+            wait_for(lambda: not any(alive(p) for p in workers),  # graceful timeout 15 s
                       "orphaned workers kept running", seconds=45)
             down = load.refused
             restarted = _start_on_port(tmp_path, serve_env(build_dir), port)
             served = load.ok
-            _wait_for(lambda: load.ok >= served + 50, "no answers after the restart")
+            wait_for(lambda: load.ok >= served + 50, "no answers after the restart")
         assert down > 0  # the crash was seen by the clients ...
         assert load.wrong == []  # ... but never as a wrong or partial answer
         assert answers(server.url) == before
@@ -217,21 +158,6 @@ def test_server_killed_under_load_restarts_on_the_same_port_with_the_same_answer
         stop(server.process)
         if restarted is not None:
             stop(restarted)
-
-
-def _wait_for(condition, message: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.05)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def _start_on_port(tmp_path: Path, env: dict[str, str], port: int) -> subprocess.Popen:
@@ -254,20 +180,6 @@ def _start_on_port(tmp_path: Path, env: dict[str, str], port: int) -> subprocess
 
 
 # --- builds killed at arbitrary moments ---------------------------------------------------
-
-
-def _children_of_build(build_dir: Path) -> list[int]:
-    """Processes whose command line names ``build_dir`` (a build and its store job)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if str(build_dir).encode() in cmdline and _alive(int(entry)):
-                found.append(int(entry))
-    return found
 
 
 def _kill_when(build_dir: Path, process: subprocess.Popen, moment: str) -> None:
@@ -302,7 +214,7 @@ def test_builds_killed_at_three_moments_never_disturb_the_served_store(built_gra
                                         str(build_dir), "--quiet"], cwd=ROOT,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             _kill_when(build_dir, process, moment)
-            _wait_for(lambda: _children_of_build(build_dir) == [],
+            wait_for(lambda: naming(str(build_dir)) == [],
                       f"a child of the build killed at {moment} lives on", seconds=2)
             assert os.readlink(build_dir / "current") == current
             assert integrity.verify((build_dir / "current").resolve() / "store") > 5

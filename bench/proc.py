@@ -1,0 +1,133 @@
+"""Process helpers shared by the fault benchmark and the fault tests (`bench/fault_bench.py`,
+`tests/test_faults.py`, `tests/test_memory_cap.py`): a free port, live processes by parent or
+by command line, waiting for a condition, stopping a process group, and client threads that
+check every answer.
+
+Benchmarks never import from `tests/`; the tests import this module through the path that
+`tests/conftest.py` adds. Standard library and requests only: no part of ruhrgraph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (gunicorn's workers, for its arbiter)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError):
+                continue
+    return found
+
+
+def naming(text: str) -> list[int]:
+    """Live processes (but this one) whose command line contains ``text``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != os.getpid():
+            try:
+                if text.encode() in Path(f"/proc/{entry}/cmdline").read_bytes() \
+                        and alive(int(entry)):
+                    found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def wait_for(condition, message: str, seconds: float = 30) -> None:
+    """Return once ``condition()`` is true; AssertionError(``message``) after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.05)
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM the process group ``process`` leads (started with ``start_new_session``), and
+    SIGKILL it if it is not gone within 30 s."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+class Load:
+    """Threads asking for known answers (path -> SHA-256 of the body) until stopped; a 200
+    must always be the right body (no partial answer, ever); connection errors (a server
+    down or a worker killed) are counted in ``refused``, anything else in ``wrong``."""
+
+    def __init__(self, url: str, expected: dict[str, str], threads: int = 8):
+        self.url, self.expected = url, expected
+        self.ok = self.refused = 0
+        self.wrong: list[str] = []
+        self.last_ok = 0.0
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
+                         for i in range(threads)]
+
+    def _run(self, offset: int) -> None:
+        paths, i, session = list(self.expected), offset, requests.Session()
+        while not self._stop.is_set():
+            path = paths[i % len(paths)]
+            i += 1
+            try:
+                response = session.get(self.url + path, timeout=10)
+            except requests.RequestException:
+                with self._lock:
+                    self.refused += 1
+                session = requests.Session()
+                time.sleep(0.02)
+                continue
+            right = response.status_code == 200 and \
+                hashlib.sha256(response.content).hexdigest() == self.expected[path]
+            with self._lock:
+                if right:
+                    self.ok += 1
+                    self.last_ok = time.monotonic()
+                else:
+                    self.wrong.append(f"{path}: {response.status_code} {len(response.content)}")
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
