@@ -11,7 +11,21 @@ The header is the block of ``#+`` lines at the top of the file (grlc's conventio
     #+ chart: {type: bar, label: fieldLabel, value: projects}
 
 Every file stays valid SPARQL on its own. A parameter is a variable of the query, bound as a
-typed RDF term (never pasted into the text), so it must be in the SELECT projection.
+typed RDF term (never pasted into the text), so it must be in the SELECT projection. A
+``string`` parameter with ``language: de`` is bound as a literal with that language tag.
+
+A parameter about one entity may say how its value finds the entity ("resolve, then bind")::
+
+    #+   code:
+    #+     type: code
+    #+     finds: {variable: project, predicate: "http://purl.org/dc/terms/identifier"}
+
+The query must then hold the triple pattern ``?project <predicate> ?code`` in its WHERE
+group (not only inside an OPTIONAL, UNION, MINUS, GRAPH, SERVICE or subquery; checked at
+load, with the header's file:line when it does not). Before the query runs, the web layer
+looks that one pattern up with the value bound (an index lookup) and binds the resources
+found to ``?project`` as well: the answer is the same, but pyoxigraph, which plans a query
+before it applies substitutions, then starts from the entity instead of scanning the graph.
 :func:`load_all` reads a directory; :meth:`Param.parse` checks a value a user gave.
 ``python -m ruhrgraph.canned`` prints ``docs/queries.md``.
 """
@@ -27,6 +41,7 @@ from typing import Any
 
 import yaml
 
+from ruhrgraph import store
 from ruhrgraph.config import ROOT
 
 #: Parameter types: the value a user types and the RDF term it becomes.
@@ -40,7 +55,11 @@ _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CODE = re.compile(r"[0-9]{2}-[0-9]{2}(?:-x[0-9]+)?")
 _KEYS = {"title", "description", "theme", "params", "chart"}
 _PARAM_KEYS = {"type", "default", "label", "help", "min", "max", "max_length", "pattern",
-               "allowed", "options"}
+               "allowed", "options", "finds", "language"}
+_FINDS_KEYS = {"variable", "predicate"}
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]+")
 
 
 class CannedQueryError(ValueError):
@@ -65,6 +84,15 @@ class Param:
     allowed: tuple[str, ...] = ()
     #: A SELECT with ``?value`` and ``?label`` listing the values to offer (and to accept).
     options: str | None = None
+    #: ``(variable, predicate IRI)``: the value finds the resources ``?variable`` with the
+    #: triple pattern ``?variable <predicate> ?name`` (see the module's description).
+    finds: tuple[str, str] | None = None
+    #: The language tag of the literal a ``string`` value is bound as (``None``: xsd:string).
+    language: str | None = None
+
+    def term(self, value: int | str) -> object:
+        """The typed RDF term ``value`` is bound as."""
+        return store.literal(value, language=self.language)
 
     def parse(self, raw: str) -> int | str:
         """The value of ``raw`` for this parameter, or :class:`ParamError`."""
@@ -158,6 +186,8 @@ def _header(text: str) -> tuple[str, int]:
 
 
 def _param(where: str, name: str, spec: Any) -> Param:
+    if not _VARIABLE.fullmatch(name):
+        raise CannedQueryError(f"{where}: parameter {name!r} is no SPARQL variable name")
     if not isinstance(spec, dict) or set(spec) - _PARAM_KEYS:
         extra = sorted(set(spec) - _PARAM_KEYS) if isinstance(spec, dict) else spec
         raise CannedQueryError(f"{where}: parameter {name!r}: unknown keys {extra}")
@@ -167,16 +197,105 @@ def _param(where: str, name: str, spec: Any) -> Param:
                                f"{', '.join(TYPES)}, not {kind!r}")
     if "default" not in spec:
         raise CannedQueryError(f"{where}: parameter {name!r} needs a default")
+    finds = spec.get("finds")
+    if finds is not None:
+        if not isinstance(finds, dict) or set(finds) != _FINDS_KEYS \
+                or not _VARIABLE.fullmatch(str(finds["variable"])) \
+                or not _IRI.fullmatch(str(finds["predicate"])):
+            raise CannedQueryError(f"{where}: parameter {name!r}: finds must be "
+                                   "{variable: <name>, predicate: <full IRI>}, not "
+                                   f"{finds!r}")
+        if finds["variable"] == name:
+            raise CannedQueryError(f"{where}: parameter {name!r} cannot find itself")
+        finds = (str(finds["variable"]), str(finds["predicate"]))
+    language = spec.get("language")
+    if language is not None and (kind != "string" or not _LANGUAGE.fullmatch(str(language))):
+        raise CannedQueryError(f"{where}: parameter {name!r}: language is a language tag "
+                               f"such as de, for a string parameter only, not {language!r}")
     param = Param(name=name, type=kind, default=None, label=str(spec.get("label", name)),
                   help=str(spec.get("help", "")), min=spec.get("min"), max=spec.get("max"),
                   max_length=int(spec.get("max_length", 200)), pattern=spec.get("pattern"),
                   allowed=tuple(str(a) for a in spec.get("allowed", ())),
-                  options=spec.get("options"))
+                  options=spec.get("options"), finds=finds, language=language)
     try:
         default = param.parse(str(spec["default"]))
     except ParamError as error:
         raise CannedQueryError(f"{where}: parameter {name!r}: bad default: {error}") from None
     return Param(**{**param.__dict__, "default": default})
+
+
+def _header_line(header: str, *keys: str) -> int:
+    """The header line (1-based) of the key at ``keys`` (a path of mapping keys), or 1."""
+    try:
+        node = yaml.compose(header)
+    except yaml.YAMLError:
+        return 1
+    line = 1
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        match = next(((k, v) for k, v in node.value if k.value == key), None)
+        if match is None:
+            break
+        line, node = match[0].start_mark.line + 1, match[1]
+    return line
+
+
+#: Algebra nodes whose every solution is a solution of the pattern(s) below them, and the
+#: keys of those patterns: a triple pattern reached through them holds in every answer.
+_REQUIRED = {"SelectQuery": ("p",), "Project": ("p",), "Distinct": ("p",),
+             "Reduced": ("p",), "Slice": ("p",), "OrderBy": ("p",), "Extend": ("p",),
+             "Filter": ("p",), "Group": ("p",), "AggregateJoin": ("p",),
+             "Join": ("p1", "p2"), "LeftJoin": ("p1",), "Minus": ("p1",)}
+
+
+def required_triples(text: str) -> set[tuple[object, object, object]]:
+    """The triple patterns (rdflib terms) that every solution of the query's WHERE group
+    matches: its own and those of groups joined to it, not those only inside an OPTIONAL,
+    UNION, MINUS, GRAPH, SERVICE, VALUES or subquery. Parsed with rdflib's SPARQL parser."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: set[tuple[object, object, object]] = set()
+    pending = [translateQuery(parseQuery(text)).algebra]
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, CompValue):
+            continue
+        if node.name == "BGP":
+            found.update(tuple(t) for t in node["triples"])
+        for key in _REQUIRED.get(node.name, ()):
+            pending.append(node.get(key))
+    return found
+
+
+def _check_finds(path: Path, text: str, header: str, params: tuple[Param, ...]) -> None:
+    """Each ``finds`` names a triple pattern every answer of the query matches."""
+    declared = [p for p in params if p.finds]
+    if not declared:
+        return
+    from rdflib import URIRef, Variable
+
+    try:
+        triples = required_triples(text)
+    except Exception as error:  # rdflib raises pyparsing's and its own errors
+        raise CannedQueryError(f"{path}:1: the query cannot be parsed to check finds: "
+                               f"{error}") from None
+    seen: dict[str, str] = {}
+    for param in declared:
+        variable, predicate = param.finds
+        at = f"{path}:{_header_line(header, 'params', param.name, 'finds')}"
+        if variable in seen:
+            raise CannedQueryError(f"{at}: parameters {seen[variable]!r} and {param.name!r} "
+                                   f"both find ?{variable}; one may")
+        seen[variable] = param.name
+        if (Variable(variable), URIRef(predicate), Variable(param.name)) not in triples:
+            raise CannedQueryError(
+                f"{at}: parameter {param.name!r} finds ?{variable} by <{predicate}>, but the "
+                f"query's WHERE group has no triple pattern ?{variable} <{predicate}> "
+                f"?{param.name} (outside OPTIONAL, UNION, MINUS, GRAPH and subqueries), so "
+                f"binding ?{variable} could change the answer")
 
 
 def load(path: str | Path) -> CannedQuery:
@@ -211,6 +330,7 @@ def load(path: str | Path) -> CannedQuery:
         if not re.search(r"[?$]" + re.escape(param.name) + r"\b", body):
             raise CannedQueryError(f"{where}: parameter {param.name!r} is no variable of "
                                    "the query")
+    _check_finds(path, text, header, params)
     chart = meta.get("chart")
     if chart is not None:
         if not isinstance(chart, dict) or chart.get("type") not in CHARTS:
@@ -238,7 +358,12 @@ def markdown(queries: list[CannedQuery]) -> str:
            "`queries/*.rq`; a test fails when this file is stale. Each query answers at",
            "`/queries/<name>` (HTML, or SPARQL JSON by content negotiation) and",
            "`/queries/<name>.csv`, `.tsv`, `.json` (rows as objects) and `.srj` (SPARQL",
-           "results JSON), with its parameters in the query string.", ""]
+           "results JSON), with its parameters in the query string.", "",
+           "A parameter that *finds* a resource is resolved first: the one triple pattern",
+           "named is looked up with the value bound, and the resources found are bound as",
+           "well (the query holds that pattern, so the answer is the same; the store then",
+           "plans the query from the resource instead of scanning the graph). The header",
+           "key is documented in `ruhrgraph/canned.py`.", ""]
     themes: dict[str, list[CannedQuery]] = {}
     for query in queries:
         themes.setdefault(query.theme, []).append(query)
@@ -255,8 +380,12 @@ def markdown(queries: list[CannedQuery]) -> str:
                 if p.options:
                     limits.append("one of the values the page offers")
                 extra = f" ({'; '.join(limits)})" if limits else ""
-                out.append(f"- parameter `{p.name}`: {p.type}, default `{p.default}`{extra}"
+                kind = p.type + (f" (a literal tagged @{p.language})" if p.language else "")
+                out.append(f"- parameter `{p.name}`: {kind}, default `{p.default}`{extra}"
                            + (f". {p.help}" if p.help else ""))
+                if p.finds:
+                    out.append(f"  (finds `?{p.finds[0]}` first: `?{p.finds[0]} <{p.finds[1]}> "
+                               f"?{p.name}`)")
             if query.chart:
                 out.append(f"- drawn as: {query.chart['type']}")
             out += [f"- file: [`queries/{query.name}.rq`](../queries/{query.name}.rq)", ""]

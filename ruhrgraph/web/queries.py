@@ -6,7 +6,9 @@ with "open in the editor", and downloads at ``/queries/<name>.csv``, ``.tsv``, `
 
 Parameters are checked (:meth:`ruhrgraph.canned.Param.parse`, and against the values the
 page offers when the header lists ``options``) and bound as typed terms; a bad value is a
-400 that says what is allowed.
+400 that says what is allowed. A parameter that ``finds`` a resource is resolved first
+(:func:`answer`): the one triple pattern it names is looked up with the value bound, and the
+resources found are bound too, so the store plans the query from them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, render_template, request
 
 from ruhrgraph import canned, store
-from ruhrgraph.bindings import inline_values
+from ruhrgraph.bindings import inline_values, term_syntax
 from ruhrgraph.web import lookup, state
 from ruhrgraph.web.errors import ApiError
 from ruhrgraph.web.pagecache import respond
@@ -89,7 +91,31 @@ def values(query: canned.CannedQuery, args) -> dict[str, int | str]:
 
 
 def bindings(query: canned.CannedQuery, given: dict[str, int | str]) -> dict[str, object]:
-    return {p.name: store.literal(given[p.name]) for p in query.params}
+    """The parameters as typed terms (what the query's text never holds)."""
+    return {p.name: p.term(given[p.name]) for p in query.params}
+
+
+def resolve(query: canned.CannedQuery, bound: dict[str, object]) -> dict[str, list]:
+    """For each parameter that ``finds`` a resource: ``?variable`` -> the resources (terms
+    the store returned) that the triple pattern ``?variable <predicate> ?param`` gives with
+    the parameter bound; an empty list means the query answers no rows."""
+    found = {}
+    for param in query.params:
+        if param.finds:
+            variable, predicate = param.finds
+            rows = lookup.select(f"SELECT ?{variable} ?{param.name} WHERE {{ ?{variable} "
+                                 f"{term_syntax(store.iri(predicate))} ?{param.name} }}",
+                                 {param.name: bound[param.name]})
+            found[variable] = sorted({r[variable] for r in rows if variable in r}, key=str)
+    return found
+
+
+def answer(query: canned.CannedQuery, given: dict[str, int | str], *,
+           resolved: bool = True) -> store.Result:
+    """The canned query's result for the parameter values ``given``: "resolve, then bind"
+    (:func:`resolve`) unless ``resolved`` is false; the answer is the same either way."""
+    bound = bindings(query, given)
+    return lookup.run(query.text, {**bound, **resolve(query, bound)} if resolved else bound)
 
 
 def editor_text(query: canned.CannedQuery, given: dict[str, int | str] | None = None) -> str:
@@ -151,7 +177,7 @@ def _data(query: canned.CannedQuery, ext: str) -> Response:
     fmt, media_type = DOWNLOADS[ext]
 
     def render() -> tuple[bytes, str]:
-        result = lookup.run(query.text, bindings(query, given))
+        result = answer(query, given)
         body = _objects(result) if fmt == "objects" else store.convert(result, fmt)
         return body, f"{media_type}; charset=utf-8"
 
@@ -189,8 +215,7 @@ def page(name: str) -> Response:
                         headers={"Cache-Control": "no-store"})
 
     def render() -> tuple[bytes, str]:
-        bound = bindings(query, given)
-        result = lookup.run(query.text, bound)
+        result = answer(query, given)
         names, rows = store.solutions(result)
         shown = table(names, rows, frozenset(p.name for p in query.params))
         params = urlencode({k: v for k, v in given.items()})
