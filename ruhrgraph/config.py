@@ -64,6 +64,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RECYCLE_ON_TIMEOUT", True,
             "After answering a timeout, end the gunicorn worker process that ran the query "
             "(gunicorn starts a fresh one): the only way to stop an embedded query."),
+    Setting("WORKER_MEMORY_MB", 4096,
+            "Resident memory (anonymous, in MB) a gunicorn worker may hold: a watchdog thread "
+            "ends a worker over it at once (SIGKILL; the requests it was answering get a "
+            "closed connection) and gunicorn starts a fresh one; 0: no cap. Above the 3.2 GB "
+            "the heaviest measured query reached before its timeout (x1000); keep workers x "
+            "this well below the machine's RAM (docs/reliability.md, *Memory cap per worker*)."),
     Setting("ACCESS_LOG", True, "Write one JSON line per request to stderr."),
     Setting("LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
             "Licence of the graph and its distributions (DCAT-AP.de licence IRI)."),
