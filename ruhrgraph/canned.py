@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,6 +250,11 @@ _REQUIRED = {"SelectQuery": ("p",), "Project": ("p",), "Distinct": ("p",),
              "Join": ("p1", "p2"), "LeftJoin": ("p1",), "Minus": ("p1",)}
 
 
+#: rdflib's SPARQL grammar (pyparsing) is shared state: two threads parsing at once fail
+#: with errors from inside the parser (seen under gunicorn's threads).
+_RDFLIB = threading.Lock()
+
+
 def required_triples(text: str) -> set[tuple[object, object, object]]:
     """The triple patterns (rdflib terms) that every solution of the query's WHERE group
     matches: its own and those of groups joined to it, not those only inside an OPTIONAL,
@@ -258,7 +264,9 @@ def required_triples(text: str) -> set[tuple[object, object, object]]:
     from rdflib.plugins.sparql.parserutils import CompValue
 
     found: set[tuple[object, object, object]] = set()
-    pending = [translateQuery(parseQuery(text)).algebra]
+    with _RDFLIB:
+        algebra = translateQuery(parseQuery(text)).algebra
+    pending = [algebra]
     while pending:
         node = pending.pop()
         if not isinstance(node, CompValue):
