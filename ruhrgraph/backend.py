@@ -45,15 +45,17 @@ class LocalBackend:
         all computed by our own code, never typed by a user) has no substitution form and is
         written as an inline VALUES block from the typed terms (:mod:`ruhrgraph.bindings`),
         as for a remote endpoint."""
-        single = None
-        if bindings:
-            rows = {n: v for n, v in bindings.items() if isinstance(v, (list, tuple))}
-            single = {n: v for n, v in bindings.items() if n not in rows} or None
-            if rows:
-                query = inline_values(query, rows)
+        single, query = _split(query, bindings)
         return self.store.evaluate(query, default_graphs=default_graphs,
                                    named_graphs=named_graphs, max_rows=max_rows,
                                    union_default=not has_dataset, bindings=single)
+
+    def rows(self, query: str, *, max_rows: int = 100_000, bindings=None
+             ) -> list[dict[str, object]]:
+        """The rows of one of our SELECT queries as dicts of terms (union default graph),
+        bound as :meth:`evaluate` binds them; no serialisation in between."""
+        single, query = _split(query, bindings)
+        return self.store.select(query, single, max_rows=max_rows)
 
     def graph_names(self) -> list[str]:
         return self.store.graph_names()
@@ -62,8 +64,23 @@ class LocalBackend:
         return self.store.ask("ASK { }")
 
 
+def _split(query: str, bindings) -> tuple[dict | None, str]:
+    """Single-term bindings (for substitutions) and the query with the sequence bindings
+    written in as a VALUES block."""
+    if not bindings:
+        return None, query
+    rows = {n: v for n, v in bindings.items() if isinstance(v, (list, tuple))}
+    single = {n: v for n, v in bindings.items() if n not in rows} or None
+    return single, inline_values(query, rows) if rows else query
+
+
 class Remote(RemoteBackend):
     recycle_on_timeout = False  # the request ends by itself at the HTTP timeout
+
+    def rows(self, query: str, *, max_rows: int = 100_000, bindings=None
+             ) -> list[dict[str, object]]:
+        return store.solutions(self.evaluate(query, "SELECT", max_rows=max_rows,
+                                             bindings=bindings))[1]
 
 
 def release_dir(settings: dict[str, Any]) -> Path:

@@ -187,8 +187,9 @@ class ReadStore:
         return _materialise(answer, max_rows)
 
     def select(self, query: str, bindings: Mapping[str, object] | None = None,
-               ) -> list[dict[str, object]]:
-        """Rows of a SELECT (union default graph) as dicts of pyoxigraph terms.
+               max_rows: int | None = None) -> list[dict[str, object]]:
+        """Rows of a SELECT (union default graph) as dicts of pyoxigraph terms, at most
+        ``max_rows``: the pages' own queries, without a serialisation in between.
 
         ``bindings`` maps variable names to terms made with :func:`iri`, :func:`literal`;
         they are bound with pyoxigraph substitutions, never pasted into the text.
@@ -200,7 +201,8 @@ class ReadStore:
         except SyntaxError as error:
             raise _syntax_error(error) from None
         names = [v.value for v in solutions.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+        return [{n: row[n] for n in names if row[n] is not None}
+                for row in islice(solutions, max_rows)]
 
     def ask(self, query: str) -> bool:
         return bool(self._store.query(query, use_default_graph_as_union=True))

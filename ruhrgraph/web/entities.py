@@ -11,6 +11,8 @@ page costs the same in a graph of a thousand catalogues as in one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ruhrgraph.iris import ONTOLOGY_NS as RG
 from ruhrgraph.web import lookup, state
 from ruhrgraph.web.terms import DCT, OA, PROV, RDF, RDFS, SKOS, Linker
@@ -18,6 +20,34 @@ from ruhrgraph.web.terms import DCT, OA, PROV, RDF, RDFS, SKOS, Linker
 _MENTIONS = {RG + "mentionsPlace": "place", RG + "mentionsOrganisation": "organisation",
              RG + "mentionsMinistry": "ministry", RG + "mentionsProject": "project"}
 DCAT = "http://www.w3.org/ns/dcat#"
+#: What a mention's target and selectors are asked for.
+_TARGET = [RG + "firstLine", OA + "hasSource", OA + "hasSelector"]
+_SELECTOR = [OA + "exact", OA + "start"]
+#: Projects listed per page in a list that grows with the catalogue (naming, led, in a field).
+LIST = 50
+
+
+@dataclass
+class Listing:
+    """One page of a list of projects in code order: ``items``, of ``total`` in all; ``after``
+    is the code the page starts after ("" for the first), ``next`` the code to go on from."""
+
+    items: list[dict]
+    total: int
+    after: str = ""
+    next: str | None = None
+    size: int = LIST
+
+
+def _paged(projects, after: str) -> tuple[list, int, str | None]:
+    """The page of ``projects`` (IRI terms) after the code ``after``: their IRIs end in the
+    code, so IRI order is code order and the page is cut without reading the projects."""
+    ordered = sorted(lookup.unique(projects), key=lambda t: t.value)
+    start = state().iris.project(after) if after else ""
+    rest = [t for t in ordered if t.value > start]
+    page = rest[:LIST]
+    more = page[-1].value.rsplit("/project/", 1)[-1] if len(rest) > LIST else None
+    return page, len(ordered), more
 
 
 def _int(term) -> int:
@@ -46,7 +76,7 @@ def source_href(source: str, first: int, last: int | None = None) -> str | None:
     return f"{path}/text?lines={first}-{last}#L{first}"
 
 
-def project(iri: str) -> dict | None:
+def project(iri: str, named_after: str = "") -> dict | None:
     found = lookup.Resources()
     t = lookup.iri(iri)
     facts = {name: found.value(t, predicate) for name, predicate in (
@@ -103,7 +133,7 @@ def project(iri: str) -> dict | None:
     out["measures"] = sorted(_measures(found, measures, source, linker),
                              key=lambda m: m["position"])
     out["mentions"] = _mentions(found, t, mentions, source, linker)
-    out["named_by"] = named_by(iri)
+    out["named_by"] = named_by(iri, named_after)
     return out
 
 
@@ -161,18 +191,23 @@ def _mentions(found: lookup.Resources, t, mentions, source: str, linker: Linker)
             for k, v in groups.items()}
 
 
-def named_by(iri: str) -> list[dict]:
-    """The projects whose text names ``iri``, each with the words and lines."""
+def named_by(iri: str, after: str = "") -> Listing:
+    """The projects whose text names ``iri`` (a page of them), with the words and lines."""
     found = lookup.Resources()
     mentions = lookup.unique(s for s, _, _ in lookup.triples(
         p=lookup.iri(OA + "hasBody"), o=lookup.iri(iri)))
     naming = lookup.triples(p=lookup.iri(RG + "hasMention"), o=mentions)
-    found.fetch([*(s for s, _, _ in naming), *mentions])
-    targets = [o for m in mentions for o in found.objects(m, OA + "hasTarget")]
-    found.fetch(targets)
-    found.fetch(o for target in targets for o in found.objects(target, OA + "hasSelector"))
+    page, total, more = _paged((s for s, _, _ in naming), after)
+    shown = {t.value for t in page}
+    naming = [(s, m) for s, _, m in naming if s.value in shown]
+    found.fetch(page, [DCT + "identifier", RDFS + "label"])
+    found.fetch((m for _, m in naming), [OA + "hasTarget"])
+    targets = [o for _, m in naming for o in found.objects(m, OA + "hasTarget")]
+    found.fetch(targets, _TARGET)
+    found.fetch((o for target in targets for o in found.objects(target, OA + "hasSelector")),
+                _SELECTOR)
     rows = []
-    for project, _, mention in naming:
+    for project, mention in naming:
         code = found.value(project, DCT + "identifier")
         title = found.value(project, RDFS + "label")
         if code is None or title is None:
@@ -196,18 +231,18 @@ def named_by(iri: str) -> list[dict]:
             "mentions": []})
         item["mentions"].append({"words": words, "line": first,
                                  "src": source_href(source, first)})
-    return list(projects.values())
+    return Listing(list(projects.values()), total, after, more)
 
 
-def _linking(iri: str, predicate: str) -> tuple[lookup.Resources, list]:
-    """The projects linking to ``iri`` by ``predicate``, fetched."""
+def _linking(iri: str, predicate: str, after: str, *shown: str
+             ) -> tuple[lookup.Resources, list, int, str | None]:
+    """A page of the projects linking to ``iri`` by ``predicate``, with their code, title
+    and the ``shown`` properties."""
     found = lookup.Resources()
-    projects = lookup.unique(s for s, _, _ in lookup.triples(p=lookup.iri(predicate),
-                                                              o=lookup.iri(iri)))
-    found.fetch(projects)
-    return found, projects
-
-
+    page, total, more = _paged((s for s, _, _ in lookup.triples(
+        p=lookup.iri(predicate), o=lookup.iri(iri))), after)
+    found.fetch(page, [DCT + "identifier", RDFS + "label", *shown])
+    return found, page, total, more
 def _item(found: lookup.Resources, project, linker: Linker) -> dict | None:
     code = found.value(project, DCT + "identifier")
     title = found.value(project, RDFS + "label")
@@ -216,9 +251,11 @@ def _item(found: lookup.Resources, project, linker: Linker) -> dict | None:
     return {"path": linker.path(project.value), "code": code.value, "title": title.value}
 
 
-def ministry(iri: str) -> dict:
-    found, projects = _linking(iri, RG + "leadMinistry")
-    found.fetch(o for p in projects for o in found.objects(p, RG + "actionField"))
+def ministry(iri: str, after: str = "", named_after: str = "") -> dict:
+    found, projects, total, more = _linking(iri, RG + "leadMinistry", after,
+                                            RG + "actionField")
+    found.fetch((o for p in projects for o in found.objects(p, RG + "actionField")),
+                [SKOS + "altLabel"])
     linker = Linker(state().iris)
     led = []
     for project in projects:
@@ -229,12 +266,14 @@ def ministry(iri: str) -> dict:
             led += [{**item, "fieldShort": short.value}
                     for short in _german(found, field, SKOS + "altLabel")]
     led.sort(key=lambda item: item["code"])
-    return {"led": led, "named_by": named_by(iri)}
+    return {"led": Listing(led, total, after, more), "named_by": named_by(iri, named_after)}
 
 
-def field(iri: str) -> dict:
-    found, projects = _linking(iri, RG + "actionField")
-    found.fetch(o for p in projects for o in found.objects(p, RG + "leadMinistry"))
+def field(iri: str, after: str = "") -> dict:
+    found, projects, total, more = _linking(iri, RG + "actionField", after,
+                                            RG + "leadMinistry")
+    found.fetch((o for p in projects for o in found.objects(p, RG + "leadMinistry")),
+                [RDF + "type", SKOS + "altLabel"])
     linker = Linker(state().iris)
     out = []
     for project in projects:
@@ -248,13 +287,14 @@ def field(iri: str) -> dict:
             shortest = min((len(n) for n in names), default=0)
             out += [{**item, "abbreviation": n} for n in names if len(n) == shortest]
     out.sort(key=lambda item: item["code"])
-    return {"projects": out}
+    return {"projects": Listing(out, total, after, more)}
 
 
 def programme(iri: str) -> dict:
     found = lookup.Resources()
+    found.fetch([lookup.iri(iri)], [DCT + "subject"])
     fields = found.objects(lookup.iri(iri), DCT + "subject")
-    found.fetch(fields)
+    found.fetch(fields, [SKOS + "notation", SKOS + "prefLabel"])
     counts = lookup.counts(p=lookup.iri(RG + "actionField"), o=fields)
     linker = Linker(state().iris)
     out = []

@@ -48,10 +48,14 @@ def run(query: str, bindings: Mapping[str, object] | None = None, *,
     """The complete result of one of our queries, ``bindings`` bound as typed terms."""
     st = state()
     limit = int(max_rows or st.settings["MAX_RESULT_ROWS"])
+    return _timed(lambda: st.backend.evaluate(query, form, max_rows=limit,
+                                              bindings=dict(bindings or {})))
 
-    def work() -> store.Result:
-        return st.backend.evaluate(query, form, max_rows=limit, bindings=dict(bindings or {}))
 
+def _timed(work):
+    """``work()`` in the query executor under the configured timeout; failures as
+    :class:`ApiError` answers; the time it took in the request's log."""
+    st = state()
     timeout = float(st.settings["QUERY_TIMEOUT"])
     started = time.perf_counter()
     try:
@@ -76,7 +80,10 @@ def run(query: str, bindings: Mapping[str, object] | None = None, *,
 def select(query: str, bindings: Mapping[str, object] | None = None, *,
            max_rows: int | None = None) -> list[dict[str, object]]:
     """Rows (dicts of terms, unbound variables left out) of a SELECT of ours."""
-    return store.solutions(run(PREFIXES + query, bindings, max_rows=max_rows))[1]
+    st = state()
+    limit = int(max_rows or st.settings["MAX_RESULT_ROWS"])
+    return _timed(lambda: st.backend.rows(PREFIXES + query, max_rows=limit,
+                                          bindings=dict(bindings or {})))
 
 
 def labels(iris: list[str]) -> dict[str, tuple[str, str | None]]:
@@ -110,24 +117,25 @@ Bound = Term | list[Term] | tuple[Term, ...] | None
 
 
 def _bound(s: Bound, p: Bound, o: Bound):
-    """The bindings of a pattern, one dict per block of at most BLOCK terms."""
+    """The bindings of a pattern, one dict per block: the longest sequence is cut into
+    blocks of at most BLOCK terms (a VALUES block has a row per combination of terms)."""
     given = {n: v for n, v in (("s", s), ("p", p), ("o", o)) if v is not None}
-    many = [n for n, v in given.items() if isinstance(v, (list, tuple))]
-    if len(many) > 1:
-        raise ValueError("at most one position of a pattern takes several terms")
+    many = {n: unique(v) for n, v in given.items() if isinstance(v, (list, tuple))}
+    if any(not v for v in many.values()):
+        return
     if not many:
         yield given
         return
-    name = many[0]
-    terms = unique(given[name])
-    for i in range(0, len(terms), BLOCK):
-        block = terms[i:i + BLOCK]
-        yield {**given, name: block[0] if len(block) == 1 else block}
+    name = max(many, key=lambda n: len(many[n]))
+    for i in range(0, len(many[name]), BLOCK):
+        block = {**given, **many, name: many[name][i:i + BLOCK]}
+        yield {n: v[0] if isinstance(v, list) and len(v) == 1 else v for n, v in block.items()}
 
 
 def triples(s: Bound = None, p: Bound = None, o: Bound = None) -> list[tuple[Term, Term, Term]]:
     """The triples matching one pattern; each of ``s p o`` is free (``None``), a term, or a
-    sequence of terms the graph answered (an empty sequence matches nothing)."""
+    sequence of terms the graph answered or of our own vocabulary (an empty sequence matches
+    nothing)."""
     return [(r["s"], r["p"], r["o"]) for bound in _bound(s, p, o)
             for r in select(_PATTERN, bound)]
 
@@ -150,23 +158,34 @@ def unique(terms) -> list[Term]:
 
 
 class Resources:
-    """What the graph says about resources (their outgoing triples), fetched on demand a
-    level at a time (one lookup per level) and kept for the request."""
+    """What the graph says about resources, fetched on demand a level at a time (one
+    lookup per level) and kept for the request: all their triples, or only the values of
+    some properties (``fetch(terms, predicates)``), where a page needs no more."""
 
     def __init__(self) -> None:
         self._out: dict[str, list[tuple[Term, Term]]] = {}
+        self._some: dict[tuple[str, str], list[Term]] = {}
 
-    def fetch(self, terms) -> None:
-        """Look up every IRI of ``terms`` not fetched yet (one term: substitutions)."""
+    def fetch(self, terms, predicates: list[str] | None = None) -> None:
+        """Look up the IRIs of ``terms`` not fetched yet (one term: substitutions)."""
         wanted = [t for t in unique(terms) if store.term_kind(t) == "iri"
                   and t.value not in self._out]
+        if predicates is not None:
+            wanted = [t for t in wanted if any((t.value, p) not in self._some
+                                               for p in predicates)]
         if not wanted:
             return
+        if predicates is None:
+            for t in wanted:
+                self._out[t.value] = []
+            for s, p, o in triples(s=wanted):
+                self._out[s.value].append((p, o))
+            return
         for t in wanted:
-            self._out[t.value] = []
-        found = triples(s=wanted[0] if len(wanted) == 1 else wanted)
-        for s, p, o in found:
-            self._out[s.value].append((p, o))
+            for p in predicates:
+                self._some[(t.value, p)] = []
+        for s, p, o in triples(s=wanted, p=[iri(p) for p in predicates]):
+            self._some[(s.value, p.value)].append(o)
 
     def out(self, term: Term) -> list[tuple[Term, Term]]:
         if term.value not in self._out:
@@ -174,6 +193,8 @@ class Resources:
         return self._out[term.value]
 
     def objects(self, term: Term, predicate: str) -> list[Term]:
+        if term.value not in self._out and (term.value, predicate) in self._some:
+            return self._some[(term.value, predicate)]
         return [o for p, o in self.out(term) if p.value == predicate]
 
     def value(self, term: Term, predicate: str, language: str | None = None) -> Term | None:

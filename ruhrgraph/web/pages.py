@@ -135,6 +135,10 @@ def _serve(iri: str, path: str, kind: str, ext: str | None) -> Response:
     only, after = request.args.get("in"), request.args.get("after", "")
     if len(after) > 2000 or (only is not None and len(only) > 2000):
         raise ApiError(400, "Bad Request", "'in' and 'after' are IRIs of at most 2000 characters")
+    lists = {param: request.args.get(param, "") for param in LIST_PARAMETERS}
+    for param, code in lists.items():
+        if code and (len(code) > 40 or parse_path(f"project/{code}") is None):
+            raise ApiError(400, "Bad Request", f"'{param}' is a project code, like 05-02")
 
     def render() -> tuple[bytes, str]:
         if name != "html":
@@ -142,19 +146,27 @@ def _serve(iri: str, path: str, kind: str, ext: str | None) -> Response:
             if not triples and not describe.incoming(iri):
                 raise _missing(iri, kind)
             return rdf_document(triples, name), _content_type(name)
-        return _html(iri, path, kind, only, after).encode("utf-8"), _content_type("html")
+        return _html(iri, path, kind, only, after, lists).encode("utf-8"), \
+            _content_type("html")
 
-    return respond((path, name, only, after), render, headers)
+    return respond((path, name, only, after, *lists.values()), render, headers)
 
 
-def _html(iri: str, path: str, kind: str, only: str | None, after: str) -> str:
+#: Query parameters paging a page's lists of projects (a project code to go on after).
+LIST_PARAMETERS = ("named-after", "projects-after")
+
+
+def _html(iri: str, path: str, kind: str, only: str | None, after: str,
+          lists: dict[str, str] | None = None) -> str:
+    lists = lists or {}
+    named_after, projects_after = (lists.get(n, "") for n in LIST_PARAMETERS)
     found = describe.describe(iri, only, after)
     if not found.exists:
         raise _missing(iri, kind)
     special: dict = {}
     query, bound = _EDITOR, {"resource": lookup.iri(iri)}
     if kind == "project":
-        special = entities.project(iri) or {}
+        special = entities.project(iri, named_after) or {}
         if special:
             special["timeline"] = charts.timeline_bar(special["start"], special["end"],
                                                       special["open_ended"])
@@ -163,16 +175,16 @@ def _html(iri: str, path: str, kind: str, only: str | None, after: str) -> str:
                 query = canned["project"].body
                 bound = {"code": lookup.text(special["code"])}
     elif kind == "place":
-        named = entities.named_by(iri)
+        named = entities.named_by(iri, named_after)
         special = {"named_by": named,
                    "map": ruhrmap.svg(highlight={iri}, title="Where this place lies in "
                                       "the Ruhr")}
     elif kind == "organisation":
-        special = {"named_by": entities.named_by(iri)}
+        special = {"named_by": entities.named_by(iri, named_after)}
     elif kind == "ministry":
-        special = entities.ministry(iri)
+        special = entities.ministry(iri, projects_after, named_after)
     elif kind == "field":
-        special = entities.field(iri)
+        special = entities.field(iri, projects_after)
     elif kind == "programme":
         special = entities.programme(iri)
     elif kind == "source":
@@ -180,7 +192,8 @@ def _html(iri: str, path: str, kind: str, only: str | None, after: str) -> str:
     editor = editor_link(query, bound)
     return render_template(
         "resource.html", d=found, kind=kind, path=path, special=special,
-        json_ld=json_ld_script(found.triples), editor=editor,
+        json_ld=json_ld_script(found.triples) if found.complete else None,
+        editor=editor,
         formats=[(ext, _MEDIA[n]) for ext, n in EXTENSIONS.items()], only=only)
 
 

@@ -19,25 +19,18 @@ from markupsafe import Markup, escape
 
 from ruhrgraph import store
 from ruhrgraph.iris import KINDS
+from ruhrgraph.iris import ONTOLOGY_NS as RG
 from ruhrgraph.web import lookup, state
 from ruhrgraph.web.errors import ApiError
 from ruhrgraph.web.pagecache import respond
-from ruhrgraph.web.terms import Linker
+from ruhrgraph.web.terms import OA, PROV, Linker
 
 bp = Blueprint("source", __name__)
 
 _KEY = re.compile(KINDS["source"])
 _LINES = re.compile(r"([0-9]{1,7})(?:-([0-9]{1,7}))?")
-# ?first is bound to every line a passage reaching the marked lines can start on (a VALUES
-# block: looked up by value, not by scanning every passage of the source).
-_FACTS = """SELECT ?source ?from ?first ?entity ?body ?last ?quote WHERE {
-  ?passage rg:firstLine ?first ; oa:hasSource ?source ; rg:lastLine ?last .
-  FILTER(?last >= ?from)
-  VALUES ?derivation { prov:wasDerivedFrom oa:hasTarget }
-  ?entity ?derivation ?passage .
-  OPTIONAL { ?passage oa:hasSelector ?selector . ?selector oa:exact ?quote }
-  OPTIONAL { ?entity oa:hasBody ?body }
-} LIMIT 200"""
+#: A source view lists at most this many facts.
+MAX_FACTS = 200
 #: Passages starting this many lines before the marked ones are looked at (the longest in the
 #: catalogue, an action field's introduction, spans 20 lines); at most MAX_FACT_LINES lines.
 REACH_BACK = 60
@@ -88,6 +81,39 @@ def _range(raw: str | None, count: int) -> tuple[int, int] | None:
     return first, last
 
 
+def facts_from(source: str, marked: int, first: int, last: int) -> list[dict]:
+    """What the graph derived from passages of ``source`` starting on a line from ``first``
+    to ``last`` and reaching line ``marked``: passages looked up by their first line (one
+    triple pattern), then their entities, a level at a time."""
+    found = lookup.Resources()
+    passages = [s for s, _, _ in lookup.triples(
+        p=lookup.iri(RG + "firstLine"), o=[store.literal(n) for n in range(first, last + 1)])]
+    found.fetch(passages, [RG + "firstLine", RG + "lastLine", OA + "hasSource"])
+    passages = [p for p in passages
+                if (src := found.value(p, OA + "hasSource")) is not None and src.value == source
+                and (end := found.value(p, RG + "lastLine")) is not None
+                and int(end.value) >= marked]
+    derived = [(s, o) for s, _, o in lookup.triples(
+        p=[lookup.iri(PROV + "wasDerivedFrom"), lookup.iri(OA + "hasTarget")], o=passages)]
+    derived.sort(key=lambda d: (int(found.value(d[1], RG + "firstLine").value), d[0].value))
+    derived = derived[:MAX_FACTS]
+    found.fetch((p for _, p in derived), [OA + "hasSelector"])
+    found.fetch((o for _, p in derived for o in found.objects(p, OA + "hasSelector")),
+                [OA + "exact"])
+    found.fetch((s for s, _ in derived), [OA + "hasBody"])
+    out = []
+    for entity, passage in derived:
+        quotes = [q for sel in found.objects(passage, OA + "hasSelector")
+                  if (q := found.value(sel, OA + "exact")) is not None] or [None]
+        bodies = found.objects(entity, OA + "hasBody") or [None]
+        out += [{"entity": entity, "body": body, "quote": quote.value if quote else None,
+                 "first": int(found.value(passage, RG + "firstLine").value),
+                 "last": int(found.value(passage, RG + "lastLine").value)}
+                for quote in quotes for body in bodies]
+    out.sort(key=lambda f: (f["first"], f["entity"].value))
+    return out[:MAX_FACTS]
+
+
 @bp.get("/source/<key>/text")
 def text(key: str) -> Response:
     if not _KEY.fullmatch(key):
@@ -106,16 +132,14 @@ def text(key: str) -> Response:
             labels: dict = {}
             first = max(1, marked[0] - REACH_BACK)
             last = min(marked[1], marked[0] + MAX_FACT_LINES)
-            rows = lookup.select(_FACTS, {
-                "source": lookup.iri(iri), "from": store.literal(marked[0]),
-                "first": [store.literal(n) for n in range(first, last + 1)]})
-            named = [r[k].value for r in rows for k in ("entity", "body") if k in r]
+            found = facts_from(iri, marked[0], first, last)
+            named = [t.value for f in found for t in (f["entity"], f["body"]) if t is not None]
             labels = lookup.labels(named) if named else {}
-            for r in sorted(rows, key=lambda r: (int(r["first"].value), r["entity"].value)):
-                facts.append({"entity": linker.show(r["entity"], labels),
-                              "body": linker.show(r["body"], labels) if "body" in r else None,
-                              "first": int(r["first"].value), "last": int(r["last"].value),
-                              "quote": r["quote"].value if "quote" in r else None})
+            for f in found:
+                body = f["body"]
+                facts.append({"entity": linker.show(f["entity"], labels),
+                              "body": linker.show(body, labels) if body is not None else None,
+                              "first": f["first"], "last": f["last"], "quote": f["quote"]})
         shown = list(lines)
         if marked:
             for n in range(marked[0], marked[1] + 1):
