@@ -20,12 +20,10 @@ from ruhrgraph.web import lookup, state
 from ruhrgraph.web.terms import OA, PROV, RDF, RDFS, SKOS, Linker, Shown, pick_label
 
 PAGE = 20  # incoming links shown per property and page
-VALUES_SHOWN = 100  # values of one property shown on a page (all are in its RDF documents)
-LARGE = 2000  # a resource with more triples than this is read for its page in part
 _OUT_COUNTS = "SELECT ?s ?p (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s ?p"
-# The first values in the index's order: sorting them (ORDER BY) read every triple of the
-# store under substitutions (x100: 300 ms instead of 0.6 ms).
-_OUT_FIRST = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT " + str(VALUES_SHOWN)
+# The first values in the index's order, read up to PAGE_VALUES_SHOWN rows: sorting them
+# (ORDER BY) read every triple of the store under substitutions (x100: 300 ms, not 0.6 ms).
+_OUT_FIRST = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 
 _IN_COUNTS = """SELECT ?iri ?p (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?iri }
 GROUP BY ?iri ?p ORDER BY ?p"""
@@ -66,7 +64,7 @@ class Description:
     parts: list[tuple[Shown, list[tuple[Shown, list[Shown], int]]]]
     incoming: list[Incoming] = field(default_factory=list)
     provenance: list[dict] = field(default_factory=list)
-    complete: bool = True  # whether ``triples`` is the whole document (see LARGE)
+    complete: bool = True  # whether ``triples`` is the whole document (PAGE_LARGE_RESOURCE)
 
     @property
     def exists(self) -> bool:
@@ -109,41 +107,47 @@ def document(iri: str, found: lookup.Resources | None = None, own=None
 
 def _shown(triples) -> tuple[list, dict[tuple[str, str], int]]:
     """The triples a page shows: of a subject's values of one property, the first
-    VALUES_SHOWN in IRI order when there are more (a programme has a part per project); and
-    how many were left out, by (subject, property)."""
+    PAGE_VALUES_SHOWN in IRI order when there are more (a programme has a part per project);
+    and how many were left out, by (subject, property)."""
+    shown_max = _setting("PAGE_VALUES_SHOWN")
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for t in triples:
         groups[(t[0].value, t[1].value)].append(t)
     shown, hidden = [], {}
     for key, group in groups.items():
-        if len(group) > VALUES_SHOWN:
-            hidden[key] = len(group) - VALUES_SHOWN
+        if len(group) > shown_max:
+            hidden[key] = len(group) - shown_max
             group = sorted(group, key=lambda t: (store.term_kind(t[2]) != "iri",
-                                                 t[2].value))[:VALUES_SHOWN]
+                                                 t[2].value))[:shown_max]
         shown += group
     return shown, hidden
 
 
 def _own(iri: str) -> tuple[list | None, dict[tuple[str, str], int]]:
-    """For a resource of more than LARGE triples (a programme of a thousand catalogues has
-    74,000 parts), the triples its page shows: all values of the properties with at most
-    VALUES_SHOWN, VALUES_SHOWN of each of the others, and how many were left
-    out; ``None`` for a resource small enough to read whole. The values shown of a large
-    property are the first the index gives, in the order of their labels on the page."""
+    """For a resource of more than PAGE_LARGE_RESOURCE triples (a programme of a thousand
+    catalogues has 74,000 parts), the triples its page shows: all values of the properties
+    with at most PAGE_VALUES_SHOWN, that many of each of the others (the first the index
+    gives; the page orders them by label), and how many were left out; ``None`` for a
+    resource small enough to read whole."""
+    shown_max = _setting("PAGE_VALUES_SHOWN")
     subject = lookup.iri(iri)
     counts = {r["p"].value: (r["p"], int(r["n"].value))
               for r in lookup.select(_OUT_COUNTS, {"s": subject})}
-    if sum(n for _, n in counts.values()) <= LARGE:
+    if sum(n for _, n in counts.values()) <= _setting("PAGE_LARGE_RESOURCE"):
         return None, {}
-    small = [p for p, n in counts.values() if n <= VALUES_SHOWN]
+    small = [p for p, n in counts.values() if n <= shown_max]
     own = lookup.triples(s=subject, p=small)
     hidden = {}
     for p, n in counts.values():
-        if n > VALUES_SHOWN:
-            own += [(r["s"], r["p"], r["o"])
-                    for r in lookup.select(_OUT_FIRST, {"s": subject, "p": p})]
-            hidden[(iri, p.value)] = n - VALUES_SHOWN
+        if n > shown_max:
+            own += [(r["s"], r["p"], r["o"]) for r in lookup.select(
+                _OUT_FIRST, {"s": subject, "p": p}, max_rows=shown_max)]
+            hidden[(iri, p.value)] = n - shown_max
     return own, hidden
+
+
+def _setting(name: str) -> int:
+    return int(state().settings[name])
 
 
 def _labels(iri: str, triples, found: lookup.Resources) -> dict[str, tuple[str, str | None]]:

@@ -23,8 +23,6 @@ DCAT = "http://www.w3.org/ns/dcat#"
 #: What a mention's target and selectors are asked for.
 _TARGET = [RG + "firstLine", OA + "hasSource", OA + "hasSelector"]
 _SELECTOR = [OA + "exact", OA + "start"]
-#: Projects listed per page in a list that grows with the catalogue (naming, led, in a field).
-LIST = 50
 
 
 @dataclass
@@ -36,18 +34,23 @@ class Listing:
     total: int
     after: str = ""
     next: str | None = None
-    size: int = LIST
+    size: int = 0  # projects per page (setting PAGE_LIST_SIZE)
 
 
 def _paged(projects, after: str) -> tuple[list, int, str | None]:
     """The page of ``projects`` (IRI terms) after the code ``after``: their IRIs end in the
     code, so IRI order is code order and the page is cut without reading the projects."""
+    size = list_size()
     ordered = sorted(lookup.unique(projects), key=lambda t: t.value)
     start = state().iris.project(after) if after else ""
     rest = [t for t in ordered if t.value > start]
-    page = rest[:LIST]
-    more = page[-1].value.rsplit("/project/", 1)[-1] if len(rest) > LIST else None
+    page = rest[:size]
+    more = page[-1].value.rsplit("/project/", 1)[-1] if len(rest) > size else None
     return page, len(ordered), more
+
+
+def list_size() -> int:
+    return int(state().settings["PAGE_LIST_SIZE"])
 
 
 def _int(term) -> int:
@@ -231,7 +234,7 @@ def named_by(iri: str, after: str = "") -> Listing:
             "mentions": []})
         item["mentions"].append({"words": words, "line": first,
                                  "src": source_href(source, first)})
-    return Listing(list(projects.values()), total, after, more)
+    return Listing(list(projects.values()), total, after, more, list_size())
 
 
 def _linking(iri: str, predicate: str, after: str, *shown: str
@@ -266,7 +269,8 @@ def ministry(iri: str, after: str = "", named_after: str = "") -> dict:
             led += [{**item, "fieldShort": short.value}
                     for short in _german(found, field, SKOS + "altLabel")]
     led.sort(key=lambda item: item["code"])
-    return {"led": Listing(led, total, after, more), "named_by": named_by(iri, named_after)}
+    return {"led": Listing(led, total, after, more, list_size()),
+            "named_by": named_by(iri, named_after)}
 
 
 def field(iri: str, after: str = "") -> dict:
@@ -287,7 +291,7 @@ def field(iri: str, after: str = "") -> dict:
             shortest = min((len(n) for n in names), default=0)
             out += [{**item, "abbreviation": n} for n in names if len(n) == shortest]
     out.sort(key=lambda item: item["code"])
-    return {"projects": Listing(out, total, after, more)}
+    return {"projects": Listing(out, total, after, more, list_size())}
 
 
 def programme(iri: str) -> dict:
