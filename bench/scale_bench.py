@@ -123,11 +123,18 @@ def targets(scale: int) -> dict[str, str]:
         "project page (replica 1)": "/project/13-01",
         "project page (last replica)": f"/project/13-01{last}",
         "project turtle (last replica)": f"/project/13-01{last}.ttl",
+        "project page with mentions (last replica)": f"/project/05-02{last}",
         "place page (Essen)": "/place/05113000",
+        "organisation page (VCI)": "/organisation/vci",
         "ministry page": "/ministry/mwide",
+        "field page": "/field/3",
+        "programme page": "/programme/ruhr-konferenz",
+        "source view, line 203": "/source/da899bfb6a41233c/text?lines=203",
         "query page projects-by-city": "/queries/projects-by-city?city=Essen",
         "query csv projects-per-field": "/queries/projects-per-field.csv",
         "query csv project (last replica)": f"/queries/project.csv?code=13-01{last}",
+        "query csv project-neighbourhood (last replica)":
+            f"/queries/project-neighbourhood.csv?code=04-06{last}",
         "query csv search": "/queries/search.csv?text=Wasserstoff",
         "sparql count projects": "/sparql?query=" + requests.utils.quote(
             "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/ruhrgraph/ontology#Project> }"),

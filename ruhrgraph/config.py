@@ -72,7 +72,11 @@ SETTINGS: tuple[Setting, ...] = (
             "this well below the machine's RAM (docs/reliability.md, *Memory cap per worker*)."),
     Setting("PAGE_LIST_SIZE", 50,
             "Projects per page in a resource page's lists that grow with the catalogue "
-            "(projects naming it, a ministry's or a field's projects; paged in code order)."),
+            "(projects naming it, a ministry's or a field's projects)."),
+    Setting("PAGE_LIST_SORTED", 1000,
+            "Such a list of at most this many projects is sorted by code across its pages; a "
+            "longer one is paged in the store's order (each page sorted): sorting 30,000 "
+            "projects for every page of them took 0.5 s."),
     Setting("PAGE_VALUES_SHOWN", 100,
             "Values of one property a resource page shows (its RDF documents have them all)."),
     Setting("PAGE_LARGE_RESOURCE", 2000,

@@ -70,29 +70,39 @@ def walk(client, path: str, heading_id: str, param: str) -> tuple[list[list[str]
 
 NAMING = "SELECT ?x ?p WHERE { ?p rg:hasMention ?m . ?m oa:hasBody ?x }"
 LISTS = [  # path, page size, the list's heading, its parameter, what the store says
-    ("/field/3", 4, "fp-h", "projects-after", "SELECT ?x ?p WHERE { ?p rg:actionField ?x }"),
-    ("/ministry/mwide", 4, "led-h", "projects-after",
+    ("/field/3", 4, "fp-h", "projects-page", "SELECT ?x ?p WHERE { ?p rg:actionField ?x }"),
+    ("/ministry/mwide", 4, "led-h", "projects-page",
      "SELECT ?x ?p WHERE { ?p rg:leadMinistry ?x }"),
-    ("/place/05911000", 1, "namedby-h", "named-after", NAMING),
-    ("/place/05916000", 3, "namedby-h", "named-after", NAMING),
-    ("/organisation/nrw-zentrum-fuer-talentfoerderung", 2, "namedby-h", "named-after", NAMING),
-    ("/project/12-01", 2, "namedby-h", "named-after", NAMING),
+    ("/place/05911000", 1, "namedby-h", "named-page", NAMING),
+    ("/place/05916000", 3, "namedby-h", "named-page", NAMING),
+    ("/organisation/nrw-zentrum-fuer-talentfoerderung", 2, "namedby-h", "named-page", NAMING),
+    ("/project/12-01", 2, "namedby-h", "named-page", NAMING),
 ]
 
 
+@pytest.mark.parametrize("sorted_max", [1000, 0])
 @pytest.mark.parametrize(("path", "size", "heading_id", "param", "query"), LISTS)
-def test_a_long_list_is_paged_in_code_order_and_its_pages_add_up(built_graph, store, path,
-                                                                    size, heading_id, param,
-                                                                    query):
-    client = pages_app(built_graph.build_dir, PAGE_LIST_SIZE=size,
-                       CACHE_MAX_BYTES=0).test_client()
+def test_a_long_list_is_paged_and_its_pages_add_up(built_graph, store, path, size,
+                                                    heading_id, param, query, sorted_max):
+    """Up to PAGE_LIST_SORTED projects the pages follow code order; beyond, the store's
+    order, each page sorted: either way every project is on exactly one page."""
+    client = pages_app(built_graph.build_dir, PAGE_LIST_SIZE=size, CACHE_MAX_BYTES=0,
+                       PAGE_LIST_SORTED=sorted_max).test_client()
     expected = codes(store, query, BASE + path[1:])
     assert len(expected) > size, "the list must be longer than a page to test paging"
     pages, heading = walk(client, path, heading_id, param)
     assert [len(p) for p in pages] == [size] * (len(expected) // size) + (
         [len(expected) % size] if len(expected) % size else [])
-    assert [c for p in pages for c in p] == expected
+    assert all(p == sorted(p) for p in pages)
+    if sorted_max:
+        assert [c for p in pages for c in p] == expected
+    else:
+        assert sorted(c for p in pages for c in p) == expected
     assert f"({len(expected)})" in heading or f">{len(expected)}<" in heading
+    last = client.get(f"{path}?{param}={len(pages)}").get_data(as_text=True)
+    pager = section(last, heading_id)
+    assert f"Page {len(pages)} of {len(pages)}" in pager and 'rel="next"' not in pager
+    assert ("in the store's order" in pager) == (not sorted_max)
 
 
 def test_the_default_sizes_show_the_x1_lists_whole(pages):
@@ -102,13 +112,21 @@ def test_the_default_sizes_show_the_x1_lists_whole(pages):
     assert 'rel="next"' not in part and "Projects in this field (30)" in part
 
 
-@pytest.mark.parametrize("value", ["<script>", "05-02\r\nX-Evil: 1", "x" * 41, "../etc",
-                                   "05 02"])
-@pytest.mark.parametrize("param", ["named-after", "projects-after"])
-def test_a_list_parameter_is_a_project_code_or_400(pages, param, value):
+@pytest.mark.parametrize("value", ["<script>", "0", "-1", "1.5", "", "x" * 41, "\uff11",
+                                   "1000001", "2\r\nX-Evil: 1"])
+@pytest.mark.parametrize("param", ["named-page", "projects-page"])
+def test_a_list_parameter_is_a_page_number_or_400(pages, param, value):
     response = pages.get("/ministry/mwide", query_string={param: value})
     assert response.status_code == 400
-    assert f"'{param}' is a project code, like 05-02" in response.get_data(as_text=True)
+    assert f"'{param}' is a page number: 1, 2, ..." in response.get_data(as_text=True)
+
+
+def test_a_page_past_the_end_lists_nothing_and_leads_back(built_graph):
+    client = pages_app(built_graph.build_dir, PAGE_LIST_SIZE=4,
+                       CACHE_MAX_BYTES=0).test_client()
+    part = section(client.get("/field/3?projects-page=99").get_data(as_text=True), "fp-h")
+    assert PROJECT_LINK.findall(part) == []
+    assert "Page 99 of 8" in part and 'rel="first"' in part and 'rel="next"' not in part
 
 
 def test_a_property_with_more_values_than_shown_says_how_many_more(small, store):
@@ -162,7 +180,7 @@ PAGES = ["/project/05-02", "/project/12-01", "/place/05113000", "/organisation/v
          "/duration/05-02", "/mention/17359-17362", "/scheme/fields",
          "/source/da899bfb6a41233c", "/source/da899bfb6a41233c/text?lines=203",
          "/place/05113000?in=" + RG.replace("#", "%23") + "mentionsPlace&after=" + BASE
-         + "project/05-02", "/ministry/mwide?projects-after=05-02",
+         + "project/05-02", "/ministry/mwide?projects-page=2&named-page=1",
          "/project/05-02.ttl", "/place/05113000.jsonld"]
 
 

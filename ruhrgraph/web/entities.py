@@ -27,30 +27,36 @@ _SELECTOR = [OA + "exact", OA + "start"]
 
 @dataclass
 class Listing:
-    """One page of a list of projects in code order: ``items``, of ``total`` in all; ``after``
-    is the code the page starts after ("" for the first), ``next`` the code to go on from."""
+    """One page of a list of projects: ``items`` in code order, page ``page`` of ``pages``,
+    ``total`` projects in all. ``ordered``: the pages follow code order (a list of at most
+    PAGE_LIST_SORTED projects); a longer one is paged in the store's order, each page
+    sorted."""
 
     items: list[dict]
     total: int
-    after: str = ""
-    next: str | None = None
-    size: int = 0  # projects per page (setting PAGE_LIST_SIZE)
+    page: int = 1
+    pages: int = 1
+    ordered: bool = True
 
 
-def _paged(projects, after: str) -> tuple[list, int, str | None]:
-    """The page of ``projects`` (IRI terms) after the code ``after``: their IRIs end in the
-    code, so IRI order is code order and the page is cut without reading the projects."""
-    size = list_size()
-    ordered = sorted(lookup.unique(projects), key=lambda t: t.value)
-    start = state().iris.project(after) if after else ""
-    rest = [t for t in ordered if t.value > start]
-    page = rest[:size]
-    more = page[-1].value.rsplit("/project/", 1)[-1] if len(rest) > size else None
-    return page, len(ordered), more
-
-
-def list_size() -> int:
-    return int(state().settings["PAGE_LIST_SIZE"])
+def _paged(predicates: list[str], iri: str, page: int) -> tuple[list, int, int, bool]:
+    """Page ``page`` of the projects linking to ``iri`` by one of ``predicates``: the
+    projects (IRI terms), how many in all, how many pages, and whether in code order. The
+    engine counts; a long list is read only up to the end of the page asked for."""
+    size = int(state().settings["PAGE_LIST_SIZE"])
+    sortable = int(state().settings["PAGE_LIST_SORTED"])
+    bound = [lookup.iri(p) for p in predicates]
+    target = lookup.iri(iri)
+    total = lookup.counts(p=bound, o=target).get(iri, 0)
+    pages = max(1, -(-total // size))
+    start = (page - 1) * size
+    if total <= sortable:
+        found = sorted(lookup.unique(s for s, _, _ in lookup.triples(p=bound, o=target)),
+                       key=lambda t: t.value)
+        return found[start:start + size], total, pages, True
+    found = lookup.unique(s for s, _, _ in lookup.triples(p=bound, o=target,
+                                                           max_rows=start + size))
+    return sorted(found[start:start + size], key=lambda t: t.value), total, pages, False
 
 
 def _int(term) -> int:
@@ -79,7 +85,7 @@ def source_href(source: str, first: int, last: int | None = None) -> str | None:
     return f"{path}/text?lines={first}-{last}#L{first}"
 
 
-def project(iri: str, named_after: str = "") -> dict | None:
+def project(iri: str, named_page: int = 1) -> dict | None:
     found = lookup.Resources()
     t = lookup.iri(iri)
     facts = {name: found.value(t, predicate) for name, predicate in (
@@ -136,7 +142,7 @@ def project(iri: str, named_after: str = "") -> dict | None:
     out["measures"] = sorted(_measures(found, measures, source, linker),
                              key=lambda m: m["position"])
     out["mentions"] = _mentions(found, t, mentions, source, linker)
-    out["named_by"] = named_by(iri, named_after)
+    out["named_by"] = named_by(iri, named_page)
     return out
 
 
@@ -194,17 +200,15 @@ def _mentions(found: lookup.Resources, t, mentions, source: str, linker: Linker)
             for k, v in groups.items()}
 
 
-def named_by(iri: str, after: str = "") -> Listing:
+def named_by(iri: str, page: int = 1) -> Listing:
     """The projects whose text names ``iri`` (a page of them), with the words and lines."""
     found = lookup.Resources()
-    mentions = lookup.unique(s for s, _, _ in lookup.triples(
-        p=lookup.iri(OA + "hasBody"), o=lookup.iri(iri)))
-    naming = lookup.triples(p=lookup.iri(RG + "hasMention"), o=mentions)
-    page, total, more = _paged((s for s, _, _ in naming), after)
-    shown = {t.value for t in page}
-    naming = [(s, m) for s, _, m in naming if s.value in shown]
-    found.fetch(page, [DCT + "identifier", RDFS + "label"])
-    found.fetch((m for _, m in naming), [OA + "hasTarget"])
+    projects, total, pages, ordered = _paged(list(_MENTIONS), iri, page)
+    found.fetch(projects, [DCT + "identifier", RDFS + "label", RG + "hasMention"])
+    found.fetch((m for p in projects for m in found.objects(p, RG + "hasMention")),
+                [OA + "hasBody", OA + "hasTarget"])
+    naming = [(p, m) for p in projects for m in found.objects(p, RG + "hasMention")
+              if any(b.value == iri for b in found.objects(m, OA + "hasBody"))]
     targets = [o for _, m in naming for o in found.objects(m, OA + "hasTarget")]
     found.fetch(targets, _TARGET)
     found.fetch((o for target in targets for o in found.objects(target, OA + "hasSelector")),
@@ -227,25 +231,26 @@ def named_by(iri: str, after: str = "") -> Listing:
                                  title.value, words.value, source.value))
     rows.sort(key=lambda r: r[:3])
     linker = Linker(state().iris)
-    projects: dict[str, dict] = {}
+    items: dict[str, dict] = {}
     for code, first, _, project, title, words, source in rows:
-        item = projects.setdefault(project.value, {
+        item = items.setdefault(project.value, {
             "path": linker.path(project.value), "code": code, "title": title,
             "mentions": []})
         item["mentions"].append({"words": words, "line": first,
                                  "src": source_href(source, first)})
-    return Listing(list(projects.values()), total, after, more, list_size())
+    return Listing(list(items.values()), total, page, pages, ordered)
 
 
-def _linking(iri: str, predicate: str, after: str, *shown: str
-             ) -> tuple[lookup.Resources, list, int, str | None]:
+def _linking(iri: str, predicate: str, page: int, *shown: str
+             ) -> tuple[lookup.Resources, list, tuple[int, int, int, bool]]:
     """A page of the projects linking to ``iri`` by ``predicate``, with their code, title
-    and the ``shown`` properties."""
+    and the ``shown`` properties; and the page's place in the list (for :class:`Listing`)."""
     found = lookup.Resources()
-    page, total, more = _paged((s for s, _, _ in lookup.triples(
-        p=lookup.iri(predicate), o=lookup.iri(iri))), after)
-    found.fetch(page, [DCT + "identifier", RDFS + "label", *shown])
-    return found, page, total, more
+    projects, total, pages, ordered = _paged([predicate], iri, page)
+    found.fetch(projects, [DCT + "identifier", RDFS + "label", *shown])
+    return found, projects, (total, page, pages, ordered)
+
+
 def _item(found: lookup.Resources, project, linker: Linker) -> dict | None:
     code = found.value(project, DCT + "identifier")
     title = found.value(project, RDFS + "label")
@@ -254,9 +259,8 @@ def _item(found: lookup.Resources, project, linker: Linker) -> dict | None:
     return {"path": linker.path(project.value), "code": code.value, "title": title.value}
 
 
-def ministry(iri: str, after: str = "", named_after: str = "") -> dict:
-    found, projects, total, more = _linking(iri, RG + "leadMinistry", after,
-                                            RG + "actionField")
+def ministry(iri: str, page: int = 1, named_page: int = 1) -> dict:
+    found, projects, place = _linking(iri, RG + "leadMinistry", page, RG + "actionField")
     found.fetch((o for p in projects for o in found.objects(p, RG + "actionField")),
                 [SKOS + "altLabel"])
     linker = Linker(state().iris)
@@ -269,13 +273,11 @@ def ministry(iri: str, after: str = "", named_after: str = "") -> dict:
             led += [{**item, "fieldShort": short.value}
                     for short in _german(found, field, SKOS + "altLabel")]
     led.sort(key=lambda item: item["code"])
-    return {"led": Listing(led, total, after, more, list_size()),
-            "named_by": named_by(iri, named_after)}
+    return {"led": Listing(led, *place), "named_by": named_by(iri, named_page)}
 
 
-def field(iri: str, after: str = "") -> dict:
-    found, projects, total, more = _linking(iri, RG + "actionField", after,
-                                            RG + "leadMinistry")
+def field(iri: str, page: int = 1) -> dict:
+    found, projects, place = _linking(iri, RG + "actionField", page, RG + "leadMinistry")
     found.fetch((o for p in projects for o in found.objects(p, RG + "leadMinistry")),
                 [RDF + "type", SKOS + "altLabel"])
     linker = Linker(state().iris)
@@ -291,7 +293,7 @@ def field(iri: str, after: str = "") -> dict:
             shortest = min((len(n) for n in names), default=0)
             out += [{**item, "abbreviation": n} for n in names if len(n) == shortest]
     out.sort(key=lambda item: item["code"])
-    return {"projects": Listing(out, total, after, more, list_size())}
+    return {"projects": Listing(out, *place)}
 
 
 def programme(iri: str) -> dict:

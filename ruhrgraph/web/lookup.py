@@ -132,18 +132,23 @@ def _bound(s: Bound, p: Bound, o: Bound):
         yield {n: v[0] if isinstance(v, list) and len(v) == 1 else v for n, v in block.items()}
 
 
-def triples(s: Bound = None, p: Bound = None, o: Bound = None) -> list[tuple[Term, Term, Term]]:
+def triples(s: Bound = None, p: Bound = None, o: Bound = None, *,
+            max_rows: int | None = None) -> list[tuple[Term, Term, Term]]:
     """The triples matching one pattern; each of ``s p o`` is free (``None``), a term, or a
     sequence of terms the graph answered or of our own vocabulary (an empty sequence matches
-    nothing)."""
+    nothing). With ``max_rows``, the first that many in the index's order (per block)."""
     return [(r["s"], r["p"], r["o"]) for bound in _bound(s, p, o)
-            for r in select(_PATTERN, bound)]
+            for r in select(_PATTERN, bound, max_rows=max_rows)]
 
 
-def counts(p: Term, o: Bound) -> dict[str, int]:
-    """How many subjects link to each object by ``p`` (an object none links to is left out)."""
-    return {r["o"].value: int(r["n"].value) for bound in _bound(None, p, o)
-            for r in select(_COUNT, bound)}
+def counts(p: Bound, o: Bound) -> dict[str, int]:
+    """How many subjects link to each object by ``p`` (by any of several ``p``: their sum;
+    an object none links to is left out). Counted by the engine, no row read."""
+    out: dict[str, int] = {}
+    for bound in _bound(None, p, o):
+        for r in select(_COUNT, bound):
+            out[r["o"].value] = out.get(r["o"].value, 0) + int(r["n"].value)
+    return out
 
 
 def unique(terms) -> list[Term]:

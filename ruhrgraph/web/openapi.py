@@ -64,6 +64,10 @@ _QUERY_PARAMS: dict[str, dict[str, Any]] = {
               "schema": {"type": "string", "maxLength": 2000}},
     "in": {"description": "Show only the incoming links of this property IRI",
            "schema": {"type": "string", "maxLength": 2000}},
+    "named-page": {"description": "Page of the list of projects naming the resource",
+                   "schema": {"type": "integer", "minimum": 1, "maximum": 1000000}},
+    "projects-page": {"description": "Page of the list of a ministry's or a field's projects",
+                      "schema": {"type": "integer", "minimum": 1, "maximum": 1000000}},
     "lines": {"description": "Mark lines FIRST-LAST", "schema": {"type": "string"},
               "example": "10-12"},
     "format": {"description": "Override content negotiation",
@@ -163,7 +167,7 @@ def build(app) -> dict[str, Any]:
             kind = rule.endpoint.removeprefix("pages.entity_")
             summary, ok = f"A {kind}: its page or its RDF, by Accept or extension", \
                 ("text/html", *_RDF_TYPES)
-            others, query = (400, 406), ("in", "after")
+            others, query = (400, 406), ("in", "after", "named-page", "projects-page")
             _entity_key(rule.endpoint, params)
         elif rule.endpoint.startswith("opendata.described_"):
             summary, ok, others = "The page or RDF of a described IRI", \

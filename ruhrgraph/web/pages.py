@@ -135,10 +135,12 @@ def _serve(iri: str, path: str, kind: str, ext: str | None) -> Response:
     only, after = request.args.get("in"), request.args.get("after", "")
     if len(after) > 2000 or (only is not None and len(only) > 2000):
         raise ApiError(400, "Bad Request", "'in' and 'after' are IRIs of at most 2000 characters")
-    lists = {param: request.args.get(param, "") for param in LIST_PARAMETERS}
-    for param, code in lists.items():
-        if code and (len(code) > 40 or parse_path(f"project/{code}") is None):
-            raise ApiError(400, "Bad Request", f"'{param}' is a project code, like 05-02")
+    lists = {}
+    for param in LIST_PARAMETERS:
+        number = request.args.get(param, "1")
+        if not (number.isascii() and number.isdigit() and 1 <= int(number) <= 10**6):
+            raise ApiError(400, "Bad Request", f"'{param}' is a page number: 1, 2, ...")
+        lists[param] = int(number)
 
     def render() -> tuple[bytes, str]:
         if name != "html":
@@ -152,21 +154,21 @@ def _serve(iri: str, path: str, kind: str, ext: str | None) -> Response:
     return respond((path, name, only, after, *lists.values()), render, headers)
 
 
-#: Query parameters paging a page's lists of projects (a project code to go on after).
-LIST_PARAMETERS = ("named-after", "projects-after")
+#: Query parameters paging a page's lists of projects (the page number, from 1).
+LIST_PARAMETERS = ("named-page", "projects-page")
 
 
 def _html(iri: str, path: str, kind: str, only: str | None, after: str,
-          lists: dict[str, str] | None = None) -> str:
+          lists: dict[str, int] | None = None) -> str:
     lists = lists or {}
-    named_after, projects_after = (lists.get(n, "") for n in LIST_PARAMETERS)
+    named_page, projects_page = (lists.get(n, 1) for n in LIST_PARAMETERS)
     found = describe.describe(iri, only, after)
     if not found.exists:
         raise _missing(iri, kind)
     special: dict = {}
     query, bound = _EDITOR, {"resource": lookup.iri(iri)}
     if kind == "project":
-        special = entities.project(iri, named_after) or {}
+        special = entities.project(iri, named_page) or {}
         if special:
             special["timeline"] = charts.timeline_bar(special["start"], special["end"],
                                                       special["open_ended"])
@@ -175,16 +177,16 @@ def _html(iri: str, path: str, kind: str, only: str | None, after: str,
                 query = canned["project"].body
                 bound = {"code": lookup.text(special["code"])}
     elif kind == "place":
-        named = entities.named_by(iri, named_after)
+        named = entities.named_by(iri, named_page)
         special = {"named_by": named,
                    "map": ruhrmap.svg(highlight={iri}, title="Where this place lies in "
                                       "the Ruhr")}
     elif kind == "organisation":
-        special = {"named_by": entities.named_by(iri, named_after)}
+        special = {"named_by": entities.named_by(iri, named_page)}
     elif kind == "ministry":
-        special = entities.ministry(iri, projects_after, named_after)
+        special = entities.ministry(iri, projects_page, named_page)
     elif kind == "field":
-        special = entities.field(iri, projects_after)
+        special = entities.field(iri, projects_page)
     elif kind == "programme":
         special = entities.programme(iri)
     elif kind == "source":
