@@ -83,11 +83,17 @@ def _range(raw: str | None, count: int) -> tuple[int, int] | None:
 
 def facts_from(source: str, marked: int, first: int, last: int) -> list[dict]:
     """What the graph derived from passages of ``source`` starting on a line from ``first``
-    to ``last`` and reaching line ``marked``: passages looked up by their first line (one
-    triple pattern), then their entities, a level at a time."""
+    to ``last`` and reaching line ``marked``: the passages starting in that window that also
+    end on a line from ``marked`` to REACH_BACK after ``last`` (two lookups of one triple
+    pattern, intersected), then their entities, a level at a time."""
     found = lookup.Resources()
-    passages = [s for s, _, _ in lookup.triples(
-        p=lookup.iri(RG + "firstLine"), o=[store.literal(n) for n in range(first, last + 1)])]
+
+    def on_lines(predicate: str, lines: range) -> list:
+        return [s for s, _, _ in lookup.triples(
+            p=lookup.iri(RG + predicate), o=[store.literal(n) for n in lines])]
+
+    ending = {p.value for p in on_lines("lastLine", range(marked, last + REACH_BACK + 1))}
+    passages = [p for p in on_lines("firstLine", range(first, last + 1)) if p.value in ending]
     found.fetch(passages, [RG + "firstLine", RG + "lastLine", OA + "hasSource"])
     passages = [p for p in passages
                 if (src := found.value(p, OA + "hasSource")) is not None and src.value == source
