@@ -56,6 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Check every file of the store against the build's `store.SHA256SUMS` before "
             "serving it, and refuse a damaged store (`ruhrgraph serve` checks once, then "
             "tells its workers not to check again)."),
+    Setting("STORE_WATCH_SECONDS", 1.0,
+            "Seconds between two looks of each worker at the served store's files (size, "
+            "mtime, ctime, inode: `stat` only; also on every `/healthz` and on a request when "
+            "a look is due): once one changed, the worker answers 503 instead of data "
+            "(`/healthz` names the file) until restarted. One look cost 54 µs at x1, 0.22 ms "
+            "at x1000 (76 files); 0: no watch. Not with a remote BACKEND."),
     Setting("QUERIES_DIR", str(ROOT / "queries"),
             "Canned queries (*.rq) offered as examples on the query page."),
     Setting("QUERY_THREADS", 8,

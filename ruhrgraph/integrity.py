@@ -10,15 +10,24 @@ byte: a flipped block can make queries answer fewer rows without any error (meas
 ``docs/reliability.md``), which is why the whole content is hashed.
 
 Not listed: RocksDB's ``LOCK`` file and its informational ``LOG`` files, which hold no data.
+
+While the store is served, :class:`StoreWatch` compares the metadata of its files (``stat``,
+no reading) with what they were after the check, every ``STORE_WATCH_SECONDS``: a store
+damaged after start-up is noticed within that time (``docs/reliability.md``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
+import threading
+import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ruhrgraph.store import StoreError
@@ -108,3 +117,128 @@ def verify(store_dir: str | Path) -> int:
             raise DamagedStore(f"the store at {store_dir} is damaged: {name} differs from "
                                f"its checksum in {sums.name}{advice}")
     return len(listed)
+
+
+# --- watching the served store --------------------------------------------------------------
+
+log = logging.getLogger("ruhrgraph.integrity")
+
+
+def _stat(path: str | Path) -> tuple[int, int, int, int] | None:
+    try:
+        s = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino
+
+
+def _change(name: str, before: tuple[int, int, int, int], after) -> str:
+    if after is None:
+        return f"{name} is gone"
+    what = []
+    if before[3] != after[3]:
+        what.append(f"replaced (inode {before[3]} -> {after[3]})")
+    if before[0] != after[0]:
+        what.append(f"size {before[0]} -> {after[0]} bytes")
+    if before[1] != after[1]:
+        what.append("modified (mtime "
+                    f"{datetime.fromtimestamp(before[1] / 1e9, UTC):%H:%M:%S.%f} -> "
+                    f"{datetime.fromtimestamp(after[1] / 1e9, UTC):%H:%M:%S.%f} UTC)")
+    if not what:
+        what.append("changed (ctime only: a write with its mtime set back, chmod, a link)")
+    return f"{name} {', '.join(what)}"
+
+
+class StoreWatch:
+    """A cheap watch of a served store: size, mtime, ctime and inode of each of its files and
+    the names in its directory, taken once (after :func:`verify`) and compared by :meth:`look`
+    with ``stat`` only, no reading. A store opened read-only never changes (checked: RocksDB
+    opened read-only writes no LOG, LOCK or any other file, and changes no time), so any
+    difference is damage: :attr:`problem` says which file and what changed (relative to the
+    release: ``store/000028.sst size 1034028 -> 4096 bytes``), is logged once, and stays set
+    (a store damaged once is not served again by this process; a restart checks it in full).
+    Damage below the file system (a bad disk block, a write to the device) changes no
+    metadata and is not seen; nor is a change between two looks, until the next look.
+    """
+
+    def __init__(self, store_dir: str | Path):
+        self.store_dir = Path(store_dir)
+        self.names = self._listed() or [p.name for p in _data_files(self.store_dir)]
+        self.baseline = {name: _stat(self.store_dir / name) for name in self.names}
+        self._paths = [(name, os.path.join(self.store_dir, name), before)
+                       for name, before in self.baseline.items()]
+        self.entries = frozenset(os.listdir(self.store_dir))
+        self.problem: str | None = None
+        self.looks = 0
+        self.last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def _listed(self) -> list[str]:
+        """Names in ``store.SHA256SUMS`` (empty without a readable list: then every file)."""
+        try:
+            text = sums_path(self.store_dir).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return []
+        names = [m.group(2).split("/", 1)[1] for m in map(_LINE.fullmatch, text.splitlines())
+                 if m is not None and "/" in m.group(2)]
+        return names if all("/" not in n for n in names) else []
+
+    def _compare(self) -> str | None:
+        for name, path, before in self._paths:
+            after = _stat(path)
+            if after != before:
+                return _change(f"store/{name}", before, after) if before is not None \
+                    else f"store/{name} appeared"
+        try:
+            entries = frozenset(os.listdir(self.store_dir))
+        except OSError as error:
+            return f"the store directory cannot be listed: {error.strerror}"
+        if entries != self.entries:
+            added, gone = sorted(entries - self.entries), sorted(self.entries - entries)
+            return "; ".join([*(f"store/{n} appeared" for n in added),
+                              *(f"store/{n} is gone" for n in gone)])
+        return None
+
+    def look(self, wait: bool = True) -> str | None:
+        """Compare the store with the baseline; return the problem (None: unchanged). With
+        ``wait=False`` a look that another thread is making is not waited for."""
+        if self.problem is not None or not self._lock.acquire(blocking=wait):
+            return self.problem
+        try:
+            if self.problem is None:
+                self.looks += 1
+                problem = self._compare()
+                self.last = time.monotonic()
+                if problem is not None:
+                    self.problem = problem
+                    log.error("process %d: the store at %s changed while served: %s; "
+                              "answering 503 instead of data from now on (restart to check "
+                              "it in full, or point `current` at an intact release)",
+                              os.getpid(), self.store_dir, problem)
+        finally:
+            self._lock.release()
+        return self.problem
+
+    def look_if_due(self, seconds: float) -> str | None:
+        """:meth:`look` if the last look is ``seconds`` old (a request's check, which bounds
+        how long a damaged store is served even if the watch thread is late or absent)."""
+        if self.problem is None and time.monotonic() - self.last >= seconds:
+            return self.look(wait=False)
+        return self.problem
+
+    def start(self, seconds: float) -> threading.Thread:
+        """Look every ``seconds`` in a daemon thread, which ends once damage is found or the
+        watch is no longer referenced (the app it belongs to is gone)."""
+        thread = threading.Thread(target=_watch, args=(weakref.ref(self), seconds),
+                                  name="ruhrgraph-store-watch", daemon=True)
+        thread.start()
+        return thread
+
+
+def _watch(ref: weakref.ref, seconds: float) -> None:
+    while True:
+        time.sleep(seconds)
+        watch = ref()
+        if watch is None or watch.look() is not None:
+            return
+        del watch

@@ -22,9 +22,11 @@ from ruhrgraph.backend import (
     build_info,
     open_backend,
     remote_build_info,
+    store_dir,
 )
 from ruhrgraph.cache import ResultCache
 from ruhrgraph.executor import Executor
+from ruhrgraph.integrity import StoreWatch
 from ruhrgraph.iris import Iris
 from ruhrgraph.web import errors, ops
 from ruhrgraph.web.fastpath import FastPath
@@ -44,6 +46,7 @@ class State:
     executor: Executor
     iris: Iris
     allowlist: frozenset[str]
+    watch: StoreWatch | None = None  # the embedded store's files, looked at while served
     extras: dict[str, Any] = field(default_factory=dict)  # for other blueprints' own state
 
 
@@ -76,10 +79,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     errors.register(app)
     ops.register(app)
+    flask_wsgi = app.wsgi_app
     app.wsgi_app = FastPath(app.wsgi_app, int(settings["CACHE_SIZE"]),
                             int(settings["CACHE_MAX_BYTES"]),
                             int(settings["CACHE_ENTRY_MAX_BYTES"]),
                             bool(settings["ACCESS_LOG"])) if not remote else app.wsgi_app
+    seconds = float(settings["STORE_WATCH_SECONDS"])
+    if not remote and seconds > 0:  # after open_backend's full check: the baseline is intact
+        watch = app.extensions["ruhrgraph"].watch = StoreWatch(store_dir(settings))
+        watch.start(seconds)
+        app.wsgi_app = ops.Watched(app.wsgi_app, flask_wsgi, watch, seconds)
     for name in BLUEPRINTS:
         module = importlib.import_module(f"ruhrgraph.web.{name}")
         app.register_blueprint(module.bp)

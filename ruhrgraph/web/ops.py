@@ -1,4 +1,5 @@
-"""Operations: /healthz, /metrics, JSON access logs, security headers, CORS, worker recycling.
+"""Operations: /healthz, /metrics, JSON access logs, security headers, CORS, worker recycling,
+and no data from a store that changed while served (:class:`Watched`, :func:`_guard`).
 
 A view records what it did for the access log in ``g.log`` (e.g. ``query_ms``, ``cache``,
 ``rows``); a view that answered a query timeout sets ``g.recycle`` and, under gunicorn, the
@@ -13,10 +14,13 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterable
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 
 from ruhrgraph import metrics
+from ruhrgraph.integrity import StoreWatch
+from ruhrgraph.web.errors import ApiError, render
 
 bp = Blueprint("ops", __name__)
 access_log = logging.getLogger("ruhrgraph.access")
@@ -31,11 +35,14 @@ CORS_EXPOSE = "ETag, Last-Modified, RuhrGraph-Rows, RuhrGraph-Truncated, RuhrGra
 @bp.get("/healthz")
 def healthz() -> Response:
     state = current_app.extensions["ruhrgraph"]
+    damage = state.watch.look() if state.watch is not None else None
     try:
-        ok = state.backend.healthy()
+        ok = damage is None and state.backend.healthy()
         problem = "" if ok else "store answered ASK {} with false"
     except Exception as error:  # any failure is the answer here
         ok, problem = False, f"{type(error).__name__}: {error}"
+    if damage is not None:
+        problem = f"the store changed while served, no data is served: {damage}"
     body = {"status": "ok" if ok else "unavailable", "build": state.build.build_id,
             "built": state.build.created.isoformat(), "backend": state.backend_name}
     if problem:
@@ -50,6 +57,37 @@ def healthz() -> Response:
 def metrics_view() -> Response:
     return Response(metrics.exposition(), content_type=metrics.CONTENT_TYPE,
                     headers={"Cache-Control": "no-store"})
+
+
+#: Endpoints that still answer once the store changed: they read no data from it.
+UNGUARDED = frozenset({"ops.healthz", "ops.metrics_view", "static"})
+
+
+class Watched:
+    """The outermost WSGI layer while the embedded store is watched: a request looks at the
+    store when a look is due (so a damaged store is served at most ``seconds`` after the
+    damage, even if the watch thread is late), and once it changed every request goes to
+    the Flask app itself, past the fast path's finished answers, where :func:`_guard`
+    answers 503."""
+
+    def __init__(self, app: Callable, flask_app: Callable, watch: StoreWatch, seconds: float):
+        self.app, self.flask_app, self.watch, self.seconds = app, flask_app, watch, seconds
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if self.watch.look_if_due(self.seconds) is not None:
+            return self.flask_app(environ, start_response)
+        return self.app(environ, start_response)
+
+
+def _guard() -> Response | None:
+    watch = current_app.extensions["ruhrgraph"].watch
+    if watch is None or watch.problem is None or request.endpoint in UNGUARDED:
+        return None
+    g.log["store"] = "changed"
+    return render(ApiError(503, "Service Unavailable",
+                           "the store changed while it was served (damaged?): no data is "
+                           "served from it until the server is restarted with an intact "
+                           "store; /healthz says what changed"))
 
 
 def _before() -> None:
@@ -112,5 +150,6 @@ def register(app: Flask) -> None:
         access_log.propagate = False
     app.before_request(_before)
     app.before_request(_preflight)
+    app.before_request(_guard)
     app.after_request(_after)
     app.register_blueprint(bp)
