@@ -27,12 +27,9 @@ _OUT_FIRST = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 
 _IN_COUNTS = """SELECT ?iri ?p (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?iri }
 GROUP BY ?iri ?p ORDER BY ?p"""
-_IN_PAGE = """SELECT ?iri ?p ?after ?s WHERE {
-  ?s ?p ?iri .
-  FILTER(STR(?s) > ?after)
-} ORDER BY STR(?s) LIMIT 21"""
-# Beyond PAGEABLE links, sorting them for every page costs too much (seconds for 10^5):
-# the first few in the store's order, and the whole list as a SPARQL query.
+# Up to PAGEABLE links are read and sorted here (ORDER BY under substitutions took 60 ms
+# for 1,000 at x1000); beyond, sorting them for every page costs too much: the first few
+# in the store's order, and the whole list as a SPARQL query.
 _IN_FIRST = """SELECT ?iri ?p ?s WHERE { ?s ?p ?iri } LIMIT 20"""
 _IN_ALL = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 # Every resource linking to one resource by one property, with labels.
@@ -203,15 +200,17 @@ def incoming(iri: str, only: str | None = None, after: str = "") -> list[Incomin
         bound = {"iri": lookup.iri(iri), "p": predicate}
         everything = None
         if count > PAGEABLE:
-            page = lookup.select(_IN_FIRST, bound)
+            page = [r["s"] for r in lookup.select(_IN_FIRST, bound)]
             everything = "/sparql?" + urlencode({"query": inline_values(
                 _IN_ALL, {"resource": lookup.iri(iri), "property": predicate})})
         else:
             start = after if only == predicate.value else ""
-            page = lookup.select(_IN_PAGE, {**bound, "after": lookup.text(start)})
-        found = lookup.labels([r["s"].value for r in page[:PAGE]
-                               if store.term_kind(r["s"]) == "iri"])
-        subjects = [linker.show(r["s"], found) for r in page[:PAGE]]
+            linking = lookup.unique(s for s, _, _ in lookup.triples(p=predicate,
+                                                                    o=lookup.iri(iri)))
+            page = sorted((t for t in linking if t.value > start),
+                          key=lambda t: t.value)[:PAGE + 1]
+        found = lookup.labels([t.value for t in page[:PAGE] if store.term_kind(t) == "iri"])
+        subjects = [linker.show(t, found) for t in page[:PAGE]]
         more = subjects[-1].value if len(page) > PAGE and everything is None else None
         out.append(Incoming(linker.show(predicate, labels), count, subjects, more, everything))
     return out

@@ -5,8 +5,8 @@ Each function takes the entity's IRI and answers plain dicts for the templates; 
 that comes from the catalogue text carries ``src``, the link to its lines in the source view.
 
 Every question to the graph is one triple pattern (:mod:`ruhrgraph.web.lookup`): the
-entity's own triples, then the resources they name, a level at a time, joined here; so a
-page costs the same in a graph of a thousand catalogues as in one.
+entity's own triples, then the resources they name, a level at a time, joined here; a page
+reads what it shows (lists are paged and counted by the engine), not what the graph holds.
 """
 
 from __future__ import annotations
