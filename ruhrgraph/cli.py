@@ -57,6 +57,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             return 2
         env["RUHRGRAPH_STORE_DIR"] = str(store_dir)
         env["RUHRGRAPH_VERIFY_STORE"] = "0"
+        if float(settings["STORE_WATCH_SECONDS"]) > 0 and not settings["STORE_BASELINE"]:
+            # Taken once, right after the check: a worker gunicorn starts later (after a
+            # timeout or the memory cap) compares with the checked store, not with damage.
+            baseline = Path(tempfile.gettempdir()) / f"ruhrgraph-store-{args.port}.json"
+            integrity.StoreWatch(store_dir).save(baseline)
+            env["RUHRGRAPH_STORE_BASELINE"] = str(baseline)
         # Held by gunicorn (this process after exec) and every worker: no build prunes it.
         _held = inuse.hold(backend.release_dir(settings), inheritable=True)
     # One directory per port, emptied at start: /metrics sums what this server's workers wrote.

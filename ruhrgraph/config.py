@@ -62,6 +62,10 @@ SETTINGS: tuple[Setting, ...] = (
             "a look is due): once one changed, the worker answers 503 instead of data "
             "(`/healthz` names the file) until restarted. One look cost 54 µs at x1, 0.22 ms "
             "at x1000 (76 files); 0: no watch. Not with a remote BACKEND."),
+    Setting("STORE_BASELINE", "",
+            "File with the store files' metadata the watch compares with; `ruhrgraph serve` "
+            "writes it right after its full check and sets this for its workers (so a worker "
+            "started after damage still sees it). Empty: each worker takes its own at start."),
     Setting("QUERIES_DIR", str(ROOT / "queries"),
             "Canned queries (*.rq) offered as examples on the query page."),
     Setting("QUERY_THREADS", 8,

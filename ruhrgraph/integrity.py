@@ -161,13 +161,23 @@ class StoreWatch:
     metadata and is not seen; nor is a change between two looks, until the next look.
     """
 
-    def __init__(self, store_dir: str | Path):
+    def __init__(self, store_dir: str | Path, baseline: str | Path | None = None):
+        """The baseline is taken now, or read from ``baseline``, a file :meth:`save` wrote
+        (``ruhrgraph serve`` takes it once, right after its full check, so a worker started
+        later, after the store was damaged, compares with the intact store, not the damage)."""
         self.store_dir = Path(store_dir)
-        self.names = self._listed() or [p.name for p in _data_files(self.store_dir)]
-        self.baseline = {name: _stat(self.store_dir / name) for name in self.names}
+        if baseline:
+            saved = json.loads(Path(baseline).read_text(encoding="utf-8"))
+            self.baseline = {n: tuple(v) if v is not None else None
+                             for n, v in saved["files"].items()}
+            self.names = list(self.baseline)
+            self.entries = frozenset(saved["entries"])
+        else:
+            self.names = self._listed() or [p.name for p in _data_files(self.store_dir)]
+            self.baseline = {name: _stat(self.store_dir / name) for name in self.names}
+            self.entries = frozenset(os.listdir(self.store_dir))
         self._paths = [(name, os.path.join(self.store_dir, name), before)
                        for name, before in self.baseline.items()]
-        self.entries = frozenset(os.listdir(self.store_dir))
         self.problem: str | None = None
         self.looks = 0
         self.last = time.monotonic()
@@ -198,6 +208,11 @@ class StoreWatch:
             return "; ".join([*(f"store/{n} appeared" for n in added),
                               *(f"store/{n} is gone" for n in gone)])
         return None
+
+    def save(self, path: str | Path) -> None:
+        """Write the baseline for workers to read (see ``__init__``)."""
+        Path(path).write_text(json.dumps({"store": str(self.store_dir), "files": self.baseline,
+                                          "entries": sorted(self.entries)}), encoding="utf-8")
 
     def look(self, wait: bool = True) -> str | None:
         """Compare the store with the baseline; return the problem (None: unchanged). With

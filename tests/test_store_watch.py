@@ -158,3 +158,31 @@ def test_a_remote_backend_has_no_store_to_watch(build_copy):
     embedded = create_app({"BUILD_DIR": str(build_copy), "STORE_DIR": "", "ACCESS_LOG": False,
                            "STORE_WATCH_SECONDS": 0.5})
     assert embedded.extensions["ruhrgraph"].watch is not None
+
+
+def test_a_worker_started_after_the_damage_refuses_it_too(build_copy, tmp_path):
+    """`ruhrgraph serve` takes the baseline once, after its full check: a worker gunicorn
+    starts later (here: after one is killed) compares with the checked store, so it does not
+    take the damage for the intact state and serve it."""
+    import signal
+
+    store = (build_copy / "current").resolve() / "store"
+    server = _serve(build_copy, tmp_path, WATCH)
+    try:
+        assert _status(server.url + PAGE) == 200
+        workers = set(children(server.process.pid))
+        _overwrite(_largest_table(store))
+        wait_for(lambda: server.log.read_text().count("changed while served") == 2,
+                 "the workers did not notice", seconds=20)
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        wait_for(lambda: len(set(children(server.process.pid)) - workers) == 1,
+                 "gunicorn started no new worker", seconds=30)
+        (fresh,) = set(children(server.process.pid)) - workers
+        wait_for(lambda: f"process {fresh}: the store at" in server.log.read_text(),
+                 "the new worker did not notice", seconds=20)
+        for _ in range(8):  # both workers, the new one among them
+            assert _status(server.url + PAGE) == 503
+            assert _status(server.url + SPARQL) == 503
+    finally:
+        stop(server.process)

@@ -86,7 +86,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                             bool(settings["ACCESS_LOG"])) if not remote else app.wsgi_app
     seconds = float(settings["STORE_WATCH_SECONDS"])
     if not remote and seconds > 0:  # after open_backend's full check: the baseline is intact
-        watch = app.extensions["ruhrgraph"].watch = StoreWatch(store_dir(settings))
+        watch = app.extensions["ruhrgraph"].watch = StoreWatch(
+            store_dir(settings), settings["STORE_BASELINE"] or None)
         watch.start(seconds)
         app.wsgi_app = ops.Watched(app.wsgi_app, flask_wsgi, watch, seconds)
     for name in BLUEPRINTS:
