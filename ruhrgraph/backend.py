@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +65,9 @@ class LocalBackend:
         return self.store.ask("ASK { }")
 
 
+_LIMITED = re.compile(r"\bLIMIT\s+[0-9]+\s*$", re.IGNORECASE)
+
+
 def _split(query: str, bindings) -> tuple[dict | None, str]:
     """Single-term bindings (for substitutions) and the query with the sequence bindings
     written in as a VALUES block."""
@@ -79,6 +83,11 @@ class Remote(RemoteBackend):
 
     def rows(self, query: str, *, max_rows: int = 100_000, bindings=None
              ) -> list[dict[str, object]]:
+        """As :meth:`LocalBackend.rows`; ``max_rows`` (a number our code computed) goes to
+        the engine as a LIMIT, so it does not send what would be cut here (the first 100
+        of a programme's 74,000 parts)."""
+        if not _LIMITED.search(query):
+            query = f"{query}\nLIMIT {int(max_rows)}"
         return store.solutions(self.evaluate(query, "SELECT", max_rows=max_rows,
                                              bindings=bindings))[1]
 
