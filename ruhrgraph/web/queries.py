@@ -68,6 +68,20 @@ def options(param: canned.Param) -> list[tuple[str, str]]:
     return found
 
 
+def _offered(param: canned.Param) -> dict[str, str]:
+    """The offered values by their case-folded form (cached: a x1000 catalogue offers 74,000
+    project codes, and looking through them for every request took 10 ms)."""
+    st = state()
+    key = ("offered", param.options)
+    found = st.extras.get(key)
+    if found is None:
+        found = {}
+        for value, _ in options(param):
+            found.setdefault(value.casefold(), value)  # the first offered, as before
+        st.extras[key] = found
+    return found
+
+
 def values(query: canned.CannedQuery, args) -> dict[str, int | str]:
     """The parameter values of a request, checked; :class:`canned.ParamError` if one is bad."""
     given = {}
@@ -80,8 +94,7 @@ def values(query: canned.CannedQuery, args) -> dict[str, int | str]:
     for param in query.params:
         if param.options and param.name in given:
             offered = options(param)
-            match = next((v for v, _ in offered
-                          if v.casefold() == str(found[param.name]).casefold()), None)
+            match = _offered(param).get(str(found[param.name]).casefold())
             if match is None:
                 sample = ", ".join(v for v, _ in offered[:12])
                 raise canned.ParamError(f"{param.name} must be one of the offered values "
