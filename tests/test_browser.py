@@ -125,3 +125,39 @@ def test_everything_works_without_javascript(browser, graph_server):
     assert page.locator("section[aria-labelledby=named-h] a[href='/project/12-01']").count() == 1
     assert page.problems == []
     context.close()
+
+
+def test_paging_a_long_list_by_its_links(browser, built_graph, tmp_path_factory):
+    """A field's 30 projects, 7 a page (PAGE_LIST_SIZE), walked with the pager's links in
+    Chromium, without JavaScript: five pages, each in code order, all 30 once, and back."""
+    from conftest import start_server, stop
+
+    server = start_server(tmp_path_factory.mktemp("pager"), {
+        "RUHRGRAPH_BUILD_DIR": str(built_graph.build_dir), "RUHRGRAPH_STORE_DIR": "",
+        "RUHRGRAPH_PAGE_LIST_SIZE": "7", "RUHRGRAPH_ACCESS_LOG": "0"})
+    context, page = _page(browser, javascript=False)
+    try:
+        page.goto(server.url + "/field/3")
+        assert page.locator("#fp-h").inner_text() == "Projects in this field (30)"
+        seen: list[str] = []
+        for number in range(1, 6):
+            pager = page.locator("section[aria-labelledby=fp-h] p.pager")
+            assert pager.inner_text().startswith(f"Page {number} of 5")
+            codes = page.locator("section[aria-labelledby=fp-h] tbody tr td:first-child"
+                                 ).all_inner_texts()
+            assert codes == sorted(codes) and len(codes) == (7 if number < 5 else 2)
+            seen += codes
+            if number < 5:
+                pager.get_by_role("link", name="next").click()
+                page.wait_for_url(f"**/field/3?projects-page={number + 1}#fp-h")
+        assert len(seen) == len(set(seen)) == 30 and seen == sorted(seen)
+        page.locator("section[aria-labelledby=fp-h] p.pager").get_by_role(
+            "link", name="first").click()
+        page.wait_for_url("**/field/3#fp-h")
+        assert page.locator("section[aria-labelledby=fp-h] p.pager").inner_text(
+            ).startswith("Page 1 of 5")
+        page.screenshot(path=str(ARTIFACTS / "pages-pager-nojs.png"))
+        assert page.problems == []
+    finally:
+        context.close()
+        stop(server.process)
