@@ -259,41 +259,46 @@ def _item(found: lookup.Resources, project, linker: Linker) -> dict | None:
     return {"path": linker.path(project.value), "code": code.value, "title": title.value}
 
 
-def ministry(iri: str, page: int = 1, named_page: int = 1) -> dict:
-    found, projects, place = _linking(iri, RG + "leadMinistry", page, RG + "actionField")
-    found.fetch((o for p in projects for o in found.objects(p, RG + "actionField")),
-                [SKOS + "altLabel"])
+def _projects_with(iri: str, predicate: str, page: int, related: str, props: list[str],
+                   columns) -> Listing:
+    """A page of the projects linking to ``iri`` by ``predicate``, a row for each value
+    ``columns(found, resource)`` gives for each resource a project links to by ``related``
+    (fetched with ``props``), in code order."""
+    found, projects, place = _linking(iri, predicate, page, related)
+    found.fetch((o for p in projects for o in found.objects(p, related)), props)
     linker = Linker(state().iris)
-    led = []
+    rows = []
     for project in projects:
         item = _item(found, project, linker)
-        if item is None:
-            continue
-        for field in found.objects(project, RG + "actionField"):
-            led += [{**item, "fieldShort": short.value}
-                    for short in _german(found, field, SKOS + "altLabel")]
-    led.sort(key=lambda item: item["code"])
-    return {"led": Listing(led, *place), "named_by": named_by(iri, named_page)}
+        if item is not None:
+            rows += [{**item, **extra} for resource in found.objects(project, related)
+                     for extra in columns(found, resource)]
+    rows.sort(key=lambda row: row["code"])
+    return Listing(rows, *place)
+
+
+def _field_short(found: lookup.Resources, field: object) -> list[dict]:
+    return [{"fieldShort": short.value} for short in _german(found, field, SKOS + "altLabel")]
+
+
+def _abbreviation(found: lookup.Resources, ministry: object) -> list[dict]:
+    """A ministry's shortest alternative labels (none for a lead that is no rg:Ministry)."""
+    if RG + "Ministry" not in {t.value for t in found.objects(ministry, RDF + "type")}:
+        return []
+    names = [o.value for o in found.objects(ministry, SKOS + "altLabel")]
+    shortest = min((len(n) for n in names), default=0)
+    return [{"abbreviation": n} for n in names if len(n) == shortest]
+
+
+def ministry(iri: str, page: int = 1, named_page: int = 1) -> dict:
+    return {"led": _projects_with(iri, RG + "leadMinistry", page, RG + "actionField",
+                                  [SKOS + "altLabel"], _field_short),
+            "named_by": named_by(iri, named_page)}
 
 
 def field(iri: str, page: int = 1) -> dict:
-    found, projects, place = _linking(iri, RG + "actionField", page, RG + "leadMinistry")
-    found.fetch((o for p in projects for o in found.objects(p, RG + "leadMinistry")),
-                [RDF + "type", SKOS + "altLabel"])
-    linker = Linker(state().iris)
-    out = []
-    for project in projects:
-        item = _item(found, project, linker)
-        if item is None:
-            continue
-        for ministry in found.objects(project, RG + "leadMinistry"):
-            if RG + "Ministry" not in {t.value for t in found.objects(ministry, RDF + "type")}:
-                continue
-            names = [o.value for o in found.objects(ministry, SKOS + "altLabel")]
-            shortest = min((len(n) for n in names), default=0)
-            out += [{**item, "abbreviation": n} for n in names if len(n) == shortest]
-    out.sort(key=lambda item: item["code"])
-    return {"projects": Listing(out, *place)}
+    return {"projects": _projects_with(iri, RG + "actionField", page, RG + "leadMinistry",
+                                       [RDF + "type", SKOS + "altLabel"], _abbreviation)}
 
 
 def programme(iri: str) -> dict:
