@@ -38,6 +38,7 @@ from pathlib import Path
 
 from ruhrgraph import __version__, inuse
 from ruhrgraph import store as rstore
+from ruhrgraph.integrity import sha256_file
 from ruhrgraph.iris import DEFAULT_BASE, Iris
 from ruhrgraph.mapping import PREFIXES, BuildInfo, Mapper, MappingError, SourceFile, meta
 from ruhrgraph.scale import replicas
@@ -130,14 +131,6 @@ class BuildResult:
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _git_commit() -> str | None:
@@ -377,10 +370,10 @@ def build(*, source: str | Path, reference_dir: str | Path, build_dir: str | Pat
             with progress.step("read"):
                 if not source.is_file():
                     raise InputError(f"{source}: catalogue text not found")
-                inputs = [SourceFile(source.name, _sha256(source), source.stat().st_size,
+                inputs = [SourceFile(source.name, sha256_file(source), source.stat().st_size,
                                      "catalogue")]
                 for csv_path in sorted(reference_dir.glob("*.csv")):
-                    inputs.append(SourceFile(csv_path.name, _sha256(csv_path),
+                    inputs.append(SourceFile(csv_path.name, sha256_file(csv_path),
                                              csv_path.stat().st_size, "reference",
                                              "text/csv"))
                 digest = hashlib.sha256("".join(f"{s.name}:{s.sha256}\n" for s in inputs)
@@ -388,7 +381,7 @@ def build(*, source: str | Path, reference_dir: str | Path, build_dir: str | Pat
                 build_id = _new_build_id(started, digest, releases)
                 staging = releases / f".tmp-{build_id}"
                 staging.mkdir()
-                ontology_sha256 = _sha256(ONTOLOGY)
+                ontology_sha256 = sha256_file(ONTOLOGY)
                 reuse = _reusable_ontology_doc(build_dir, ontology_sha256)
                 if reuse is None:
                     doc = _start_ontology_doc(staging / "ontology.html",
@@ -470,7 +463,7 @@ def _manifest(info: BuildInfo, iris: Iris, stored: dict, scale: int,
         "source": {"name": info.sources[0].name, "sha256": info.sources[0].sha256},
         "ontology": {"iri": RG.rstrip("#"), "file": "ontology/ruhrgraph.ttl",
                      "html": "ontology.html"},
-        "shapes": {"file": "ontology/shapes.ttl", "sha256": _sha256(SHAPES)},
+        "shapes": {"file": "ontology/shapes.ttl", "sha256": sha256_file(SHAPES)},
         "validation": {"conforms": True, "engine": "pySHACL",
                        "scope": "shared entities, replica 1 and the meta graph; replicas "
                                 "2..N checked equal to replica 1 but for their key suffix"

@@ -46,12 +46,10 @@ def sums_path(store_dir: Path) -> Path:
     return store_dir.parent / (store_dir.name + SUFFIX)
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (the build's inputs and the store's files)."""
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _data_files(store_dir: Path) -> list[Path]:
@@ -61,7 +59,7 @@ def _data_files(store_dir: Path) -> list[Path]:
 def write(store_dir: str | Path) -> Path:
     """List every data file of the (closed) store at ``store_dir``; return the list's path."""
     store_dir = Path(store_dir)
-    lines = [f"{_digest(p)}  {store_dir.name}/{p.name}\n" for p in _data_files(store_dir)]
+    lines = [f"{sha256_file(p)}  {store_dir.name}/{p.name}\n" for p in _data_files(store_dir)]
     target = sums_path(store_dir)
     target.write_text("".join(lines), encoding="utf-8")
     return target
@@ -111,7 +109,7 @@ def verify(store_dir: str | Path) -> int:
         raise DamagedStore(f"{sums} lists no file{advice}")
     # hashlib releases the interpreter lock on large buffers: one thread per core
     with ThreadPoolExecutor(max(1, min(len(listed), os.cpu_count() or 1))) as pool:
-        digests = list(pool.map(_digest, (path for _, _, path in listed)))
+        digests = list(pool.map(sha256_file, (path for _, _, path in listed)))
     for (expected, name, _), digest in zip(listed, digests, strict=True):
         if digest != expected:
             raise DamagedStore(f"the store at {store_dir} is damaged: {name} differs from "
