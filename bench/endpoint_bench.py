@@ -31,7 +31,6 @@ import math
 import os
 import pathlib
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,8 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+
+from proc import free_port
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -147,12 +148,6 @@ def compare(queries_dir, eps, seconds, conns, rounds, unique, out):
 
 
 # --- starting both servers on the current build ----------------------------------------------
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def wait(url, process, seconds=60):
     deadline = time.monotonic() + seconds

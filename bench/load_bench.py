@@ -27,7 +27,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,18 +35,13 @@ import urllib.parse
 from pathlib import Path
 
 import requests
+from proc import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LUA = ROOT / "bench" / "load_mix.lua"
 QUERIES = ROOT / "bench" / "queries"
 RG = "https://w3id.org/ruhrgraph/"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def select(url: str, query: str) -> list[dict[str, str]]:

@@ -1,7 +1,7 @@
-"""Process helpers shared by the fault benchmark and the fault tests (`bench/fault_bench.py`,
-`tests/test_faults.py`, `tests/test_memory_cap.py`): a free port, live processes by parent or
-by command line, waiting for a condition, stopping a process group, and client threads that
-check every answer.
+"""Process helpers shared by the benchmarks and the tests (`bench/*_bench.py`,
+`tests/conftest.py` and the tests that start servers): a free port, waiting for a server's
+first answer, stopping a process or a process group, live processes by parent or by command
+line, waiting for a condition, and client threads that check every answer.
 
 Benchmarks never import from `tests/`; the tests import this module through the path that
 `tests/conftest.py` adds. Standard library and requests only: no part of ruhrgraph.
@@ -25,6 +25,34 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a process we started and wait for it (kill it after 20 s)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_http(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    """Until ``url`` answers with a status below 500. RuntimeError if ``process`` exits first
+    or ``seconds`` pass; then it is stopped: no server is left behind that did not come up."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
+        try:
+            if requests.get(url, timeout=10).status_code < 500:
+                return
+        except requests.RequestException:  # not listening yet, or too busy starting up
+            pass
+        time.sleep(0.1)
+    stop(process)
+    raise RuntimeError(f"no answer from {url} within {seconds} s")
 
 
 def alive(pid: int) -> bool:

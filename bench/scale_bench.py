@@ -30,7 +30,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ import time
 from pathlib import Path
 
 import requests
+from proc import free_port, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -52,26 +52,6 @@ def _build_bench():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_http(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited ({process.returncode}) before answering {url}")
-        try:
-            if requests.get(url, timeout=5).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"no answer from {url} within {seconds} s")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -95,7 +75,7 @@ def serve(env: dict[str, str], log: Path, workers: int = 2) -> tuple[str, subpro
              "--workers", str(workers)], env=full, cwd=ROOT, stdout=sink, stderr=sink,
             start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    wait_http(url + "/healthz", process)
+    wait_http(url + "/healthz", process, seconds=120)
     return url, process
 
 
@@ -180,7 +160,7 @@ def remote(scale: int, work: Path, paths: dict[str, str], rounds: int, log: Path
                                     stdout=sink, stderr=sink, start_new_session=True)
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        wait_http(endpoint + "/query?query=ASK%7B%7D", oxigraph)
+        wait_http(endpoint + "/query?query=ASK%7B%7D", oxigraph, seconds=120)
         started = time.perf_counter()
         pushed = subprocess.run([str(BIN / "ruhrgraph"), "load", "--to", endpoint + "/store"],
                                 env={**os.environ, "RUHRGRAPH_BUILD_DIR": str(work / f"x{scale}"),

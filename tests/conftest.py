@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -17,34 +15,23 @@ VENV_BIN = Path(sys.executable).parent
 
 # Process helpers shared with the benchmarks (bench/proc.py; benchmarks never import tests/).
 sys.path.insert(0, str(ROOT / "bench"))
-from proc import free_port  # noqa: E402
+from proc import free_port, stop, wait_http  # noqa: E402
 
 # --- SPARQL endpoint (test_sparql_*.py) ------------------------------------------------
 
 
-def wait_http(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before answering {url}")
-        try:
-            if requests.get(url, timeout=10).status_code < 500:
-                return
-        except requests.RequestException:  # not listening yet, or too busy starting up
-            pass
-        time.sleep(0.1)
-    stop(process)  # never leave a server behind that did not come up
-    raise RuntimeError(f"no answer from {url} within {seconds} s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def start_oxigraph(location: Path) -> tuple[str, subprocess.Popen]:
+    """`oxigraph serve` (the PyPI package's server) on a free port over ``location``, with
+    the union default graph the remote backend expects (docs/deploy.md); its URL and process
+    once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(VENV_BIN / "oxigraph"), "serve", "--location", str(location), "--bind",
+         f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    wait_http(url + "/query?query=ASK%7B%7D", process)
+    return url, process
 
 
 @pytest.fixture(scope="session")

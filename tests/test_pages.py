@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph
 import pytest
-from conftest import VENV_BIN, free_port, pages_app, run_build, stop, wait_http
+from conftest import VENV_BIN, pages_app, run_build, start_oxigraph, stop
 from test_extract import EXPECTED, SOURCE_LINES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -440,15 +440,8 @@ def test_markup_in_labels_stays_text_in_json_ld_and_downloads(hostile):
 @pytest.fixture(scope="module")
 def remote(built_graph, tmp_path_factory):
     """The same app with an Oxigraph server holding the build as its backend."""
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph-pages")
-    process = subprocess.Popen(
-        [str(VENV_BIN / "oxigraph"), "serve", "--location", str(location), "--bind",
-         f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    url, process = start_oxigraph(tmp_path_factory.mktemp("oxigraph-pages"))
     try:
-        wait_http(url + "/query?query=ASK%7B%7D", process)
         loaded = subprocess.run([str(VENV_BIN / "ruhrgraph"), "load", "--to", url + "/store",
                                  "--store", str(built_graph.store)],
                                 capture_output=True, text=True, timeout=120)

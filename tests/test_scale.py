@@ -4,11 +4,9 @@ triple for triple; the app then serves the same canned answers through it."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 import requests
-from conftest import ROOT, VENV_BIN, free_port, start_server, stop, wait_http
+from conftest import ROOT, start_oxigraph, start_server, stop
 
 from ruhrgraph import remote
 from ruhrgraph.store import ReadStore
@@ -19,14 +17,7 @@ CATALOGUE = "https://w3id.org/ruhrgraph/graph/catalogue"
 
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
-    port = free_port()
-    process = subprocess.Popen(
-        [str(VENV_BIN / "oxigraph"), "serve", "--location",
-         str(tmp_path_factory.mktemp("oxigraph-scale")), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],  # as the remote backend expects (docs/deploy.md)
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    wait_http(url + "/query?query=ASK%7B%7D", process)
+    url, process = start_oxigraph(tmp_path_factory.mktemp("oxigraph-scale"))
     yield url
     stop(process)
 

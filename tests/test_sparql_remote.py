@@ -8,7 +8,7 @@ import subprocess
 import pyoxigraph
 import pytest
 import requests
-from conftest import DATA, VENV_BIN, free_port, start_server, stop, wait_http
+from conftest import DATA, VENV_BIN, start_oxigraph, start_server, stop
 
 PREFIXES = ("PREFIX rg: <https://w3id.org/ruhrgraph/ontology#>\n"
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
@@ -17,14 +17,7 @@ CATALOGUE = "https://w3id.org/ruhrgraph/graph/catalogue"
 
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph-remote")
-    process = subprocess.Popen(
-        [str(VENV_BIN / "oxigraph"), "serve", "--location", str(location), "--bind",
-         f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    wait_http(url + "/query?query=ASK%7B%7D", process)
+    url, process = start_oxigraph(tmp_path_factory.mktemp("oxigraph-remote"))
     yield url
     stop(process)
 
