@@ -20,17 +20,11 @@ from ruhrgraph.web import lookup, state
 from ruhrgraph.web.terms import OA, PROV, RDF, RDFS, SKOS, Linker, Shown, pick_label
 
 PAGE = 20  # incoming links shown per property and page
-_OUT_COUNTS = "SELECT ?s ?p (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s ?p"
-# The first values in the index's order, read up to PAGE_VALUES_SHOWN rows: sorting them
-# (ORDER BY) read every triple of the store under substitutions (x100: 300 ms, not 0.6 ms).
-_OUT_FIRST = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
-
-_IN_COUNTS = """SELECT ?iri ?p (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?iri }
-GROUP BY ?iri ?p ORDER BY ?p"""
 # Up to PAGEABLE links are read and sorted here (ORDER BY under substitutions took 60 ms
 # for 1,000 at x1000); beyond, sorting them for every page costs too much: the first few
-# in the store's order, and the whole list as a SPARQL query.
-_IN_FIRST = """SELECT ?iri ?p ?s WHERE { ?s ?p ?iri } LIMIT 20"""
+# in the store's order, and the whole list as a SPARQL query. Likewise the values of a
+# large resource's property: the first in the index's order (ORDER BY read every triple of
+# the store under substitutions, x100: 300 ms, not 0.6 ms).
 _IN_ALL = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 # Every resource linking to one resource by one property, with labels.
 SELECT ?resource ?property ?linked ?label
@@ -128,17 +122,14 @@ def _own(iri: str) -> tuple[list | None, dict[tuple[str, str], int]]:
     resource small enough to read whole."""
     shown_max = _setting("PAGE_VALUES_SHOWN")
     subject = lookup.iri(iri)
-    counts = {r["p"].value: (r["p"], int(r["n"].value))
-              for r in lookup.select(_OUT_COUNTS, {"s": subject})}
-    if sum(n for _, n in counts.values()) <= _setting("PAGE_LARGE_RESOURCE"):
+    counts = lookup.counts_by_property(s=subject)
+    if sum(n for _, n in counts) <= _setting("PAGE_LARGE_RESOURCE"):
         return None, {}
-    small = [p for p, n in counts.values() if n <= shown_max]
-    own = lookup.triples(s=subject, p=small)
+    own = lookup.triples(s=subject, p=[p for p, n in counts if n <= shown_max])
     hidden = {}
-    for p, n in counts.values():
+    for p, n in counts:
         if n > shown_max:
-            own += [(r["s"], r["p"], r["o"]) for r in lookup.select(
-                _OUT_FIRST, {"s": subject, "p": p}, max_rows=shown_max)]
+            own += lookup.triples(s=subject, p=p, max_rows=shown_max)
             hidden[(iri, p.value)] = n - shown_max
     return own, hidden
 
@@ -195,12 +186,11 @@ def incoming(iri: str, only: str | None = None, after: str = "") -> list[Incomin
     linker = Linker(state().iris)
     labels = ontology_labels()
     out = []
-    for row in lookup.select(_IN_COUNTS, {"iri": lookup.iri(iri)}):
-        predicate, count = row["p"], int(row["n"].value)
-        bound = {"iri": lookup.iri(iri), "p": predicate}
+    for predicate, count in lookup.counts_by_property(o=lookup.iri(iri)):
         everything = None
         if count > PAGEABLE:
-            page = [r["s"] for r in lookup.select(_IN_FIRST, bound)]
+            page = [s for s, _, _ in lookup.triples(p=predicate, o=lookup.iri(iri),
+                                                     max_rows=PAGE)]
             everything = "/sparql?" + urlencode({"query": inline_values(
                 _IN_ALL, {"resource": lookup.iri(iri), "property": predicate})})
         else:

@@ -110,6 +110,7 @@ def labels(iris: list[str]) -> dict[str, tuple[str, str | None]]:
 
 _PATTERN = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 _COUNT = "SELECT ?p ?o (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ?o"
+_COUNT_OUT = "SELECT ?s ?p (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s ?p"
 BLOCK = 400
 
 Term = object
@@ -149,6 +150,17 @@ def counts(p: Bound, o: Bound) -> dict[str, int]:
         for r in select(_COUNT, bound):
             out[r["o"].value] = out.get(r["o"].value, 0) + int(r["n"].value)
     return out
+
+
+def counts_by_property(*, s: Term | None = None, o: Term | None = None
+                       ) -> list[tuple[Term, int]]:
+    """(property, count) for one resource, in property order: the values of each of its
+    properties (``s``), or the resources linking to it by each property (``o``). Counted by
+    the engine (one aggregate over one pattern), no row read."""
+    if (s is None) == (o is None):
+        raise ValueError("give the resource as s or as o")
+    rows = select(_COUNT_OUT, {"s": s}) if s is not None else select(_COUNT, {"o": o})
+    return sorted(((r["p"], int(r["n"].value)) for r in rows), key=lambda pn: pn[0].value)
 
 
 def unique(terms) -> list[Term]:
