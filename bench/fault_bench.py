@@ -45,7 +45,7 @@ from proc import Load, alive, children, free_port, naming, stop_group
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
-from ruhrgraph import integrity  # noqa: E402
+from ruhrgraph.store import integrity  # noqa: E402
 
 STABLE = ("/queries/projects-per-field.csv", "/queries/project.csv?code=13-01",
           "/queries/projects-by-city.csv?city=Essen",

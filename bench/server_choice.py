@@ -26,7 +26,8 @@ BIN = pathlib.Path(sys.executable).parent
 
 
 def candidates(port: int) -> dict[str, list[str]]:
-    gunicorn = [str(BIN / "python"), "-m", "gunicorn", "-c", "python:ruhrgraph.web.gunicorn_conf",
+    gunicorn = [str(BIN / "python"), "-m", "gunicorn",
+                "-c", "python:ruhrgraph.web.ops.gunicorn_conf",
                 "--bind", f"127.0.0.1:{port}", "ruhrgraph.web:create_app()"]
     return {
         "gunicorn gthread 4x4": [*gunicorn, "--workers", "4", "--threads", "4"],

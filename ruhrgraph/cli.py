@@ -11,9 +11,9 @@ from ruhrgraph import __version__
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     from ruhrgraph import config as cfg
-    from ruhrgraph import export
-    from ruhrgraph import reference as ref
     from ruhrgraph.extract import ReadError
+    from ruhrgraph.link import export
+    from ruhrgraph.link import reference as ref
 
     settings = cfg.load()
     try:
@@ -38,9 +38,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import tempfile
     from pathlib import Path
 
-    from ruhrgraph import backend, integrity, inuse
     from ruhrgraph import config as cfg
-    from ruhrgraph.store import ReadStore, StoreError
+    from ruhrgraph.query import backends as backend
+    from ruhrgraph.store import ReadStore, StoreError, integrity
+    from ruhrgraph.store import releases as inuse
 
     settings = cfg.load()
     env = dict(os.environ)
@@ -71,7 +72,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     metrics_dir.mkdir(parents=True)
     env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     env.setdefault("RUHRGRAPH_THREADS", str(args.threads))
-    argv = [sys.executable, "-m", "gunicorn", "-c", "python:ruhrgraph.web.gunicorn_conf",
+    argv = [sys.executable, "-m", "gunicorn", "-c", "python:ruhrgraph.web.ops.gunicorn_conf",
             "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
             "ruhrgraph.web:create_app()"]
     print(f"ruhrgraph serve: http://{args.host}:{args.port}/sparql "
@@ -81,8 +82,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    from ruhrgraph import backend, remote
     from ruhrgraph import config as cfg
+    from ruhrgraph.query import backends as backend
+    from ruhrgraph.query import remote
     from ruhrgraph.store import ReadStore, StoreError
 
     settings = cfg.load({"STORE_DIR": args.store} if args.store else None)

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 from rdflib import Graph, Namespace, URIRef
 
-from ruhrgraph import mapping
+from ruhrgraph.graph import mapping
 from ruhrgraph.iris import Iris
+from ruhrgraph.link.reference import FieldRef, Ministry, Organisation, Place, Reference
 from ruhrgraph.records import (
     Catalogue,
     Duration,
@@ -22,7 +23,6 @@ from ruhrgraph.records import (
     Project,
     Span,
 )
-from ruhrgraph.reference import FieldRef, Ministry, Organisation, Place, Reference
 
 SCHEMA = Namespace("http://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ruhrgraph import store
-from ruhrgraph.bindings import inline_values, term_syntax
+from ruhrgraph.query.bindings import inline_values, term_syntax
 
 EMPTY = store.ReadStore(pyoxigraph.Store())
 ECHO = "SELECT ?x WHERE { }"

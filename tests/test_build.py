@@ -20,10 +20,11 @@ import pytest
 from conftest import ROOT, VENV_BIN, Built, run_build
 from rdflib import Dataset, Graph, URIRef
 
-from ruhrgraph import __version__, export, store
+from ruhrgraph import __version__, store
 from ruhrgraph.extract import read
+from ruhrgraph.graph.validate import validate
+from ruhrgraph.link import export
 from ruhrgraph.store import ReadStore
-from ruhrgraph.validate import validate
 
 SOURCE = ROOT / "data" / "source" / "000_105bd650c26cdedc.txt"
 REFERENCE = ROOT / "data" / "reference"

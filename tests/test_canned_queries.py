@@ -22,8 +22,9 @@ import pyoxigraph
 import pytest
 from test_extract import EXPECTED
 
-from ruhrgraph import canned, store
-from ruhrgraph.bindings import inline_values
+from ruhrgraph import store
+from ruhrgraph.query import canned
+from ruhrgraph.query.bindings import inline_values
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
@@ -238,7 +239,7 @@ def test_resolve_then_bind_answers_as_substitutions_do(pages, built_graph, query
     """For every value a parameter offers, the answer with the resources found bound is the
     answer of substitutions alone: the same CSV (GROUP_CONCAT parts in any order), and the
     same as the VALUES block a remote endpoint is sent."""
-    from ruhrgraph.web import queries
+    from ruhrgraph.web.pages import queries
 
     read = store.ReadStore.open(built_graph.store)
     with pages.application.app_context():
@@ -264,7 +265,7 @@ def test_resolve_then_bind_answers_as_substitutions_do(pages, built_graph, query
 
 
 def test_resolve_finds_the_entity_or_nothing(pages):
-    from ruhrgraph.web import queries
+    from ruhrgraph.web.pages import queries
 
     with pages.application.app_context():
         named = queries.canned_queries()
@@ -283,7 +284,7 @@ def test_resolve_finds_the_entity_or_nothing(pages):
 def test_docs_list_every_query_and_are_not_stale():
     expected = canned.markdown(canned.load_all(QUERIES))
     assert (ROOT / "docs" / "queries.md").read_text(encoding="utf-8") == expected, \
-        "docs/queries.md is stale: python -m ruhrgraph.canned > docs/queries.md"
+        "docs/queries.md is stale: python -m ruhrgraph.query.canned > docs/queries.md"
 
 
 def _canonical(rows: list[dict]) -> list[str]:

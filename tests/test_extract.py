@@ -222,7 +222,7 @@ def test_no_text_of_a_measures_row_is_lost(catalogue):
     """Every word of every Maßnahmen row reappears in the measures (labels included)."""
     import re
 
-    from ruhrgraph import markup
+    from ruhrgraph.extract import markup
     for project in catalogue.projects:
         row = catalogue.text[project.measures_span.start:project.measures_span.end]
         words = re.findall(r"\w+", markup.clean(row))

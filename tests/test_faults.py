@@ -18,7 +18,7 @@ import requests
 from conftest import ROOT, VENV_BIN, free_port, run_build, start_server, stop
 from proc import Load, alive, children, naming, wait_for
 
-from ruhrgraph import integrity
+from ruhrgraph.store import integrity
 
 pytestmark = pytest.mark.slow
 

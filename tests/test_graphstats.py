@@ -12,8 +12,9 @@ import rdflib
 from conftest import ROOT
 from rdflib.namespace import VOID
 
-from ruhrgraph import graphstats, store
+from ruhrgraph import store
 from ruhrgraph.iris import Iris
+from ruhrgraph.publish import statistics as graphstats
 from ruhrgraph.web import create_app
 
 DATASET = rdflib.URIRef("https://w3id.org/ruhrgraph/dataset/ruhrgraph")
@@ -61,7 +62,7 @@ def test_statistics_of_the_real_graph(release, built_graph):
 
 
 def test_the_file_round_trips_and_is_used(release, built_graph):
-    result = subprocess.run([sys.executable, "-m", "ruhrgraph.graphstats", str(release)],
+    result = subprocess.run([sys.executable, "-m", "ruhrgraph.publish.statistics", str(release)],
                             capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == str(release / graphstats.FILE)
     build_id, stats = graphstats.from_json((release / graphstats.FILE).read_text())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ruhrgraph.guard import Refused, _quick, analyse, dataset_iri_ok
+from ruhrgraph.query.guard import Refused, _quick, analyse, dataset_iri_ok
 
 ALLOWED = frozenset({"https://query.wikidata.org/sparql"})
 

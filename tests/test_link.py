@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ruhrgraph import reference as ref
 from ruhrgraph.extract import read
 from ruhrgraph.link import link, load_project_aliases, load_stop_phrases
+from ruhrgraph.link import reference as ref
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "data" / "source" / "000_105bd650c26cdedc.txt"

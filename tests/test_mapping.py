@@ -28,10 +28,11 @@ from handmade import (
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS, TIME
 
-from ruhrgraph import mapping, scale
+from ruhrgraph.build import scale
+from ruhrgraph.graph import mapping
 from ruhrgraph.iris import Iris
+from ruhrgraph.namespaces import RG
 from ruhrgraph.records import EntityLink, LinkedCatalogue, LinkedProject, Mention
-from ruhrgraph.vocab import RG
 
 
 @pytest.fixture(scope="module")

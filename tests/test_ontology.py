@@ -15,8 +15,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
-from ruhrgraph import iris, vocab
-from ruhrgraph.vocab import RG
+from ruhrgraph import iris
+from ruhrgraph import namespaces as vocab
+from ruhrgraph.namespaces import RG
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_FILE = ROOT / "ontology" / "ruhrgraph.ttl"

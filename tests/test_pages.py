@@ -293,7 +293,7 @@ def test_incoming_links_are_counted_and_paged(pages, built_graph):
 
 
 def test_too_many_incoming_links_to_page_are_listed_by_a_query(built_graph, monkeypatch):
-    from ruhrgraph.web import describe
+    from ruhrgraph.web.pages import resource as describe
 
     monkeypatch.setattr(describe, "PAGEABLE", 10)  # field 3 has 30 projects
     client = pages_app(built_graph.build_dir).test_client()

@@ -8,7 +8,7 @@ import pytest
 import requests
 from conftest import ROOT, start_oxigraph, start_server, stop
 
-from ruhrgraph import remote
+from ruhrgraph.query import remote
 from ruhrgraph.store import ReadStore
 
 pytestmark = pytest.mark.slow

@@ -13,8 +13,8 @@ from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, TIME
 
 from ruhrgraph import store
-from ruhrgraph.validate import validate
-from ruhrgraph.vocab import RG
+from ruhrgraph.graph.validate import validate
+from ruhrgraph.namespaces import RG
 
 P = URIRef(BASE + "project/13-01")
 M = URIRef(BASE + "measure/13-01/1")

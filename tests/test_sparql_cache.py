@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import threading
 
-from ruhrgraph import metrics
-from ruhrgraph.cache import ResultCache
+from ruhrgraph.query.cache import ResultCache
 from ruhrgraph.web import create_app
+from ruhrgraph.web.ops import metrics
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 

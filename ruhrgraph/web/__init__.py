@@ -15,7 +15,8 @@ from typing import Any
 from flask import Flask, current_app
 
 from ruhrgraph import config as cfg
-from ruhrgraph.backend import (
+from ruhrgraph.iris import Iris
+from ruhrgraph.query.backends import (
     BuildInfo,
     LocalBackend,
     Remote,
@@ -24,16 +25,16 @@ from ruhrgraph.backend import (
     remote_build_info,
     store_dir,
 )
-from ruhrgraph.cache import ResultCache
-from ruhrgraph.executor import Executor
-from ruhrgraph.integrity import StoreWatch
-from ruhrgraph.iris import Iris
-from ruhrgraph.web import errors, ops
-from ruhrgraph.web.fastpath import FastPath
+from ruhrgraph.query.cache import ResultCache
+from ruhrgraph.query.executor import Executor
+from ruhrgraph.store.integrity import StoreWatch
+from ruhrgraph.web.endpoint.fastpath import FastPath
+from ruhrgraph.web.ops import errors
+from ruhrgraph.web.ops import monitoring as ops
 
 #: Modules under ``ruhrgraph.web`` whose ``bp`` blueprint the app registers, in order.
-BLUEPRINTS: tuple[str, ...] = ("sparql", "opendata", "pages", "queries", "source_view",
-                               "openapi")
+BLUEPRINTS: tuple[str, ...] = ("endpoint.sparql", "opendata.routes", "pages.routes",
+                               "pages.queries", "pages.sources", "ops.openapi")
 
 
 @dataclass

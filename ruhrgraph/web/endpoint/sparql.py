@@ -1,0 +1,243 @@
+"""``/sparql``: the SPARQL 1.1 Protocol for queries, with caching, limits and a timeout.
+
+One request: read the protocol operation (GET, POST form, POST ``application/sparql-query``),
+check it (size, dataset IRIs, the guard), choose the format, answer 304 or a cached body
+when the validator matches, otherwise evaluate under the deadline into a complete body and
+only then send the status line. GET without ``query`` answers the service description (RDF)
+or, for a browser, the query page.
+"""
+
+from __future__ import annotations
+
+import time
+from email.utils import format_datetime
+
+from flask import Blueprint, Response, g, request
+
+from ruhrgraph import store
+from ruhrgraph.query import guard
+from ruhrgraph.query.cache import etag_for
+from ruhrgraph.query.executor import QueryTimeout
+from ruhrgraph.query.remote import RemoteError
+from ruhrgraph.web import state
+from ruhrgraph.web.endpoint import editor, negotiation
+from ruhrgraph.web.endpoint import service as description
+from ruhrgraph.web.ops import metrics
+from ruhrgraph.web.ops.errors import ApiError
+
+bp = Blueprint("sparql", __name__)
+
+_FORM = "application/x-www-form-urlencoded"
+_DIRECT = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ApiError(400, "Bad Request", f"the parameter {name!r} is given {len(values)} "
+                       "times; give it once")
+    return values[0] if values else None
+
+
+def _operation() -> tuple[str | None, list[str], list[str]]:
+    """(query or None, default-graph-uri list, named-graph-uri list) of the request."""
+    args = request.args
+    if request.method == "GET":
+        if "update" in args:
+            raise ApiError(403, "Forbidden", "SPARQL Update is not accepted: this endpoint is "
+                           "read-only")
+        return (_single(args.getlist("query"), "query"), args.getlist("default-graph-uri"),
+                args.getlist("named-graph-uri"))
+    mimetype = request.mimetype
+    if mimetype == _FORM:
+        form = request.form
+        if "update" in form or "update" in args:
+            raise ApiError(403, "Forbidden", "SPARQL Update is not accepted: this endpoint is "
+                           "read-only")
+        queries = form.getlist("query") + args.getlist("query")
+        query = _single(queries, "query")
+        datasets = (form.getlist("default-graph-uri") + args.getlist("default-graph-uri"),
+                    form.getlist("named-graph-uri") + args.getlist("named-graph-uri"))
+    elif mimetype == _DIRECT:
+        if "query" in args:
+            raise ApiError(400, "Bad Request", "the query is both in the body and in the URL")
+        try:
+            query = request.get_data(cache=False).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ApiError(400, "Bad Request", f"the query is not UTF-8: {error}") from None
+        datasets = (args.getlist("default-graph-uri"), args.getlist("named-graph-uri"))
+    elif mimetype == _UPDATE:
+        raise ApiError(403, "Forbidden", "SPARQL Update is not accepted: this endpoint is "
+                       "read-only")
+    else:
+        raise ApiError(415, "Unsupported Media Type",
+                       f"POST a query as {_FORM} or {_DIRECT}, not {mimetype or 'no type'!r}")
+    if query is None:
+        raise ApiError(400, "Bad Request", "no 'query' parameter")
+    return query, *datasets
+
+
+def _format_param() -> str | None:
+    values = request.args.getlist("format")
+    if request.method == "POST" and request.mimetype == _FORM:
+        values += request.form.getlist("format")
+    return _single(values, "format")
+
+
+def _negotiate(formats: tuple[negotiation.Format, ...], html: bool):
+    try:
+        return negotiation.choose(formats, request.accept_mimetypes, _format_param(), html)
+    except negotiation.UnknownFormat as error:
+        raise ApiError(400, "Bad Request", str(error)) from None
+    except negotiation.NotAcceptable as error:
+        raise ApiError(406, "Not Acceptable", str(error) + "; or use format=") from None
+
+
+def _validators(st) -> dict[str, str]:
+    return {"Last-Modified": format_datetime(st.build.created, usegmt=True),
+            "RuhrGraph-Build": st.build.build_id}
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    st = state()
+    query, default_graphs, named_graphs = _operation()
+    if query is None:
+        return _describe(st)
+    if len(query.encode("utf-8")) > int(st.settings["MAX_QUERY_BYTES"]):
+        raise ApiError(413, "Content Too Large", f"the query is longer than "
+                       f"{st.settings['MAX_QUERY_BYTES']} bytes")
+    for iri in (*default_graphs, *named_graphs):
+        if not guard.dataset_iri_ok(iri) or not store.valid_iri(iri):
+            raise ApiError(400, "Bad Request", f"dataset IRI {iri!r} is not an http(s) or urn "
+                           "IRI naming a graph")
+    try:
+        analysis = guard.analyse(query, st.allowlist)
+    except guard.Refused as refusal:
+        metrics.ERRORS.labels("refused").inc()
+        raise ApiError(refusal.status, "Forbidden" if refusal.status == 403 else "Bad Request",
+                       refusal.message) from None
+    formats = negotiation.GRAPHS if analysis.form in ("CONSTRUCT", "DESCRIBE") \
+        else negotiation.RESULTS
+    fmt = _negotiate(formats, html=request.method == "GET")
+    if fmt == negotiation.HTML:
+        return editor.page(query)
+    key = (analysis.normalised, tuple(default_graphs), tuple(named_graphs), fmt.name,
+           st.build.build_id)
+    headers = {"Vary": "Accept", **_validators(st)}
+    if analysis.cacheable:
+        etag = etag_for(key)
+        headers["ETag"] = f'W/"{etag}"'
+        headers["Cache-Control"] = f"public, max-age={int(st.settings['CACHE_MAX_AGE'])}"
+        if request.if_none_match.contains_weak(etag):
+            metrics.CACHE.labels("not_modified").inc()
+            g.log["cache"] = "304"
+            return Response(status=304, headers=headers)
+        entry = st.cache.get(key)
+        if entry is None:  # one request per worker computes it, the others wait for it
+            timeout = float(st.settings["QUERY_TIMEOUT"])
+            waited = time.perf_counter()
+            with st.cache.single_flight(key, timeout) as leader:
+                entry = None if leader else st.cache.get(key)
+                if entry is None and time.perf_counter() - waited >= timeout:
+                    metrics.TIMEOUTS.inc()  # the request it waited for ran out of time
+                    raise ApiError(503, "Query Timeout", str(QueryTimeout(timeout)),
+                                   headers={"Retry-After": "1"}, timeout=timeout)
+                if entry is None:
+                    metrics.CACHE.labels("miss").inc()
+                    body, rows, truncated = _evaluate(st, query, analysis, fmt,
+                                                      default_graphs, named_graphs)
+                    st.cache.put(key, body, fmt.content_type, rows, truncated)
+                    g.log.update(cache="miss", rows=rows)
+                    return _answer(body, fmt.content_type, rows, truncated, headers, st)
+        metrics.CACHE.labels("hit").inc()
+        g.log.update(cache="hit", rows=entry.rows)
+        return _answer(entry.body, entry.content_type, entry.rows, entry.truncated,
+                       headers, st)
+    headers["Cache-Control"] = "no-store"
+    body, rows, truncated = _evaluate(st, query, analysis, fmt, default_graphs, named_graphs)
+    g.log.update(cache="off", rows=rows)
+    return _answer(body, fmt.content_type, rows, truncated, headers, st)
+
+
+def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs):
+    max_rows = int(st.settings["MAX_RESULT_ROWS"])
+    marker = st.iris.service() + "#truncated"
+    prefixes = description.prefixes(st.iris)
+
+    def work() -> tuple[bytes, int, bool]:
+        result = st.backend.evaluate(
+            query, analysis.form, default_graphs=default_graphs or None,
+            named_graphs=named_graphs or None, max_rows=max_rows,
+            has_dataset=analysis.has_dataset)
+        if result.kind == store.GRAPH and fmt not in negotiation.GRAPHS:
+            raise ApiError(406, "Not Acceptable", "this query answers a graph")
+        if result.kind != store.GRAPH and fmt not in negotiation.RESULTS:
+            raise ApiError(406, "Not Acceptable", "this query answers solutions")
+        used = {p: ns for p, ns in prefixes.items() if ns.encode() in result.body}
+        body = store.convert(result, fmt.name, prefixes=used)
+        if result.truncated:
+            body = _mark_truncated(body, fmt.name, marker)
+        return body, result.rows, result.truncated
+
+    timeout = float(st.settings["QUERY_TIMEOUT"])
+    started = time.perf_counter()
+    try:
+        body, rows, truncated = st.executor.run(work, timeout)
+    except QueryTimeout as error:
+        metrics.TIMEOUTS.inc()
+        g.recycle = st.backend.recycle_on_timeout
+        g.log["timeout"] = True
+        raise ApiError(503, "Query Timeout", f"{error}; simplify it or add a LIMIT",
+                       headers={"Retry-After": "1"}, timeout=timeout) from None
+    except store.QuerySyntaxError as error:
+        metrics.ERRORS.labels("syntax").inc()
+        raise ApiError(400, "Query Syntax Error", error.message, line=error.line,
+                       column=error.column) from None
+    except RemoteError as error:
+        metrics.ERRORS.labels("remote").inc()
+        title = {400: "Query Syntax Error", 504: "Query Timeout"}.get(error.status,
+                                                                       "Bad Gateway")
+        raise ApiError(error.status, title, str(error)) from None
+    except store.StoreError as error:
+        metrics.ERRORS.labels("backend").inc()
+        raise ApiError(502, "Bad Gateway", str(error)) from None
+    elapsed = time.perf_counter() - started
+    metrics.QUERY_TIME.labels(st.backend_name if st.backend_name == "embedded"
+                              else "remote").observe(elapsed)
+    g.log["query_ms"] = round(elapsed * 1000, 2)
+    if truncated:
+        metrics.TRUNCATED.inc()
+    return body, rows, truncated
+
+
+def _mark_truncated(body: bytes, fmt: str, marker: str) -> bytes:
+    """SPARQL JSON and XML results carry a ``link`` in their head (both specs allow it)."""
+    if fmt == "json":
+        return body.replace(b'{"head":{', b'{"head":{"link":["%s"],' % marker.encode(), 1)
+    if fmt == "xml":
+        return body.replace(b"</head>", b'<link href="%s"/></head>' % marker.encode(), 1)
+    return body
+
+
+def _answer(body: bytes, content_type: str, rows: int, truncated: bool,
+            headers: dict[str, str], st) -> Response:
+    response = Response(body, 200, content_type=content_type, headers=headers)
+    response.headers["RuhrGraph-Rows"] = str(rows)
+    if truncated:
+        response.headers["RuhrGraph-Truncated"] = f"true; limit={st.settings['MAX_RESULT_ROWS']}"
+    return response
+
+
+def _describe(st) -> Response:
+    fmt = _negotiate(negotiation.GRAPHS, html=True)
+    if fmt == negotiation.HTML:
+        return editor.page("")
+    graphs = st.extras.get("graph_names")
+    if graphs is None:
+        graphs = st.extras["graph_names"] = st.backend.graph_names()
+    turtle = description.service_description(st.iris, request.base_url, graphs, st.allowlist)
+    body = store.rdf_to(turtle.encode("utf-8"), "text/turtle", fmt.name,
+                        prefixes={"sd": description.VOCABULARIES["sd"]})
+    return Response(body, 200, content_type=fmt.content_type,
+                    headers={"Vary": "Accept", **_validators(st)})

@@ -1,0 +1,2 @@
+"""Open-data publishing on the web: ``/catalog``, ``/void``, ``/downloads``, robots and
+sitemaps."""

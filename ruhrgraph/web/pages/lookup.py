@@ -1,0 +1,223 @@
+"""The pages' way to ask the graph: our own SELECT queries, values bound as typed terms.
+
+Every query goes through the state's backend (the embedded store or a remote endpoint) in
+the query executor, under the configured timeout. Values are bound with ``bindings`` (the
+embedded store's substitutions, or an inline VALUES block the backend writes for a remote
+endpoint), never pasted into the text. Failures become :class:`ApiError` answers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+from flask import g
+
+from ruhrgraph import store
+from ruhrgraph.query.executor import QueryTimeout
+from ruhrgraph.query.remote import RemoteError
+from ruhrgraph.web import state
+from ruhrgraph.web.ops import metrics
+from ruhrgraph.web.ops.errors import ApiError
+from ruhrgraph.web.pages.terms import RDFS, SKOS, pick_label
+
+PREFIXES = """PREFIX rg: <https://w3id.org/ruhrgraph/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX schema: <http://schema.org/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+def iri(value: str) -> object:
+    return store.iri(value)
+
+
+def text(value: str) -> object:
+    return store.literal(value)
+
+
+def run(query: str, bindings: Mapping[str, object] | None = None, *,
+        form: str = "SELECT", max_rows: int | None = None) -> store.Result:
+    """The complete result of one of our queries, ``bindings`` bound as typed terms."""
+    st = state()
+    limit = int(max_rows or st.settings["MAX_RESULT_ROWS"])
+    return _timed(lambda: st.backend.evaluate(query, form, max_rows=limit,
+                                              bindings=dict(bindings or {})))
+
+
+def _timed(work):
+    """``work()`` in the query executor under the configured timeout; failures as
+    :class:`ApiError` answers; the time it took in the request's log."""
+    st = state()
+    timeout = float(st.settings["QUERY_TIMEOUT"])
+    started = time.perf_counter()
+    try:
+        result = st.executor.run(work, timeout)
+    except QueryTimeout as error:
+        metrics.TIMEOUTS.inc()
+        g.recycle = st.backend.recycle_on_timeout
+        raise ApiError(503, "Query Timeout", f"{error}; try again later",
+                       headers={"Retry-After": "1"}) from None
+    except RemoteError as error:
+        raise ApiError(502, "Bad Gateway", f"the SPARQL backend failed: {error}") from None
+    except store.StoreError as error:
+        raise ApiError(502, "Bad Gateway", f"the store failed: {error}") from None
+    log = getattr(g, "log", None)
+    if log is not None:
+        log["query_ms"] = round(log.get("query_ms", 0) + (time.perf_counter() - started)
+                                * 1000, 2)
+        log["queries"] = log.get("queries", 0) + 1
+    return result
+
+
+def select(query: str, bindings: Mapping[str, object] | None = None, *,
+           max_rows: int | None = None) -> list[dict[str, object]]:
+    """Rows (dicts of terms, unbound variables left out) of a SELECT of ours."""
+    st = state()
+    limit = int(max_rows or st.settings["MAX_RESULT_ROWS"])
+    return _timed(lambda: st.backend.rows(PREFIXES + query, max_rows=limit,
+                                          bindings=dict(bindings or {})))
+
+
+def labels(iris: list[str]) -> dict[str, tuple[str, str | None]]:
+    """The label to show (German, else English, else any) of each IRI that has one
+    (``rdfs:label`` or ``skos:prefLabel``). The IRIs come from the graph (a result of ours),
+    never from a request."""
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    terms = [iri(x) for x in sorted(set(iris))]
+    for predicate in (RDFS + "label", SKOS + "prefLabel"):
+        for s, _, label in triples(s=terms, p=iri(predicate)):
+            found.setdefault(s.value, []).append((label.value, label.language))
+    return {x: pick_label(ls) for x, ls in found.items()}
+
+
+# --- one triple pattern at a time -----------------------------------------------------------
+#
+# A page asks the graph only single triple patterns, each an index lookup at any size of the
+# graph, and joins their answers in Python. A query joining several patterns is planned by
+# pyoxigraph before its substitutions apply, so it reads a whole pattern however selective
+# the bound value is (docs/reliability.md, "Scale"). The bound positions of a pattern are
+# typed terms: one term is bound with substitutions (the resource a request names); several
+# terms (resources the graph answered, never request text) become a VALUES block, BLOCK at
+# a time.
+
+_PATTERN = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+_COUNT = "SELECT ?p ?o (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ?o"
+_COUNT_OUT = "SELECT ?s ?p (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s ?p"
+BLOCK = 400
+
+Term = object
+Bound = Term | list[Term] | tuple[Term, ...] | None
+
+
+def _bound(s: Bound, p: Bound, o: Bound):
+    """The bindings of a pattern, one dict per block: the longest sequence is cut into
+    blocks of at most BLOCK terms (a VALUES block has a row per combination of terms)."""
+    given = {n: v for n, v in (("s", s), ("p", p), ("o", o)) if v is not None}
+    many = {n: unique(v) for n, v in given.items() if isinstance(v, (list, tuple))}
+    if any(not v for v in many.values()):
+        return
+    if not many:
+        yield given
+        return
+    name = max(many, key=lambda n: len(many[n]))
+    for i in range(0, len(many[name]), BLOCK):
+        block = {**given, **many, name: many[name][i:i + BLOCK]}
+        yield {n: v[0] if isinstance(v, list) and len(v) == 1 else v for n, v in block.items()}
+
+
+def triples(s: Bound = None, p: Bound = None, o: Bound = None, *,
+            max_rows: int | None = None) -> list[tuple[Term, Term, Term]]:
+    """The triples matching one pattern; each of ``s p o`` is free (``None``), a term, or a
+    sequence of terms the graph answered or of our own vocabulary (an empty sequence matches
+    nothing). With ``max_rows``, the first that many in the index's order (per block)."""
+    return [(r["s"], r["p"], r["o"]) for bound in _bound(s, p, o)
+            for r in select(_PATTERN, bound, max_rows=max_rows)]
+
+
+def counts(p: Bound, o: Bound) -> dict[str, int]:
+    """How many subjects link to each object by ``p`` (by any of several ``p``: their sum;
+    an object none links to is left out). Counted by the engine, no row read."""
+    out: dict[str, int] = {}
+    for bound in _bound(None, p, o):
+        for r in select(_COUNT, bound):
+            out[r["o"].value] = out.get(r["o"].value, 0) + int(r["n"].value)
+    return out
+
+
+def counts_by_property(*, s: Term | None = None, o: Term | None = None
+                       ) -> list[tuple[Term, int]]:
+    """(property, count) for one resource, in property order: the values of each of its
+    properties (``s``), or the resources linking to it by each property (``o``). Counted by
+    the engine (one aggregate over one pattern), no row read."""
+    if (s is None) == (o is None):
+        raise ValueError("give the resource as s or as o")
+    rows = select(_COUNT_OUT, {"s": s}) if s is not None else select(_COUNT, {"o": o})
+    return sorted(((r["p"], int(r["n"].value)) for r in rows), key=lambda pn: pn[0].value)
+
+
+def unique(terms) -> list[Term]:
+    seen: set[str] = set()
+    out = []
+    for term in terms:
+        key = str(term)
+        if key not in seen:
+            seen.add(key)
+            out.append(term)
+    return out
+
+
+class Resources:
+    """What the graph says about resources, fetched on demand a level at a time (one
+    lookup per level) and kept for the request: all their triples, or only the values of
+    some properties (``fetch(terms, predicates)``), where a page needs no more."""
+
+    def __init__(self) -> None:
+        self._out: dict[str, list[tuple[Term, Term]]] = {}
+        self._some: dict[tuple[str, str], list[Term]] = {}
+
+    def fetch(self, terms, predicates: list[str] | None = None) -> None:
+        """Look up the IRIs of ``terms`` not fetched yet (one term: substitutions)."""
+        wanted = [t for t in unique(terms) if store.term_kind(t) == "iri"
+                  and t.value not in self._out]
+        if predicates is not None:
+            wanted = [t for t in wanted if any((t.value, p) not in self._some
+                                               for p in predicates)]
+        if not wanted:
+            return
+        if predicates is None:
+            for t in wanted:
+                self._out[t.value] = []
+            for s, p, o in triples(s=wanted):
+                self._out[s.value].append((p, o))
+            return
+        for t in wanted:
+            for p in predicates:
+                self._some[(t.value, p)] = []
+        for s, p, o in triples(s=wanted, p=[iri(p) for p in predicates]):
+            self._some[(s.value, p.value)].append(o)
+
+    def out(self, term: Term) -> list[tuple[Term, Term]]:
+        if term.value not in self._out:
+            self.fetch([term])
+        return self._out[term.value]
+
+    def objects(self, term: Term, predicate: str) -> list[Term]:
+        if term.value not in self._out and (term.value, predicate) in self._some:
+            return self._some[(term.value, predicate)]
+        return [o for p, o in self.out(term) if p.value == predicate]
+
+    def value(self, term: Term, predicate: str, language: str | None = None) -> Term | None:
+        """The first object of ``predicate`` (in ``language``, if given), or ``None``."""
+        for o in self.objects(term, predicate):
+            if language is None or getattr(o, "language", None) == language:
+                return o
+        return None
