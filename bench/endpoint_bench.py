@@ -187,9 +187,9 @@ def servers(store, workers, threads):
 
 def runnable(directory):
     """Canned queries as they run from the editor: their parameters' defaults written in
-    (``ruhrgraph.web.pages.queries.editor_text``); other *.rq files as they are."""
+    (``ruhrgraph.query.canned.editor_text``); other *.rq files as they are."""
     from ruhrgraph.query import canned
-    from ruhrgraph.web.pages.queries import editor_text
+    from ruhrgraph.query.canned import editor_text
 
     out = pathlib.Path(tempfile.mkdtemp(prefix="endpoint-bench-"))
     for path in sorted(directory.glob("*.rq")):

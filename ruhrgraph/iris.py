@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 
 DEFAULT_BASE = "https://w3id.org/ruhrgraph/"
-ONTOLOGY = "https://w3id.org/ruhrgraph/ontology"
-ONTOLOGY_NS = ONTOLOGY + "#"
 
 #: kind -> regular expression of its key; the order is the order of the browse pages.
 KINDS: dict[str, str] = {

@@ -26,6 +26,9 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 DCAT = "http://www.w3.org/ns/dcat#"
 DCATDE = "http://dcat-ap.de/def/dcatde/"
+DCATAP = "http://data.europa.eu/r5r/"
+DCATDE_LICENSES = "http://dcat-ap.de/def/licenses/"
+POLITICAL_GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
 SCHEMA = "http://schema.org/"
 ORG = "http://www.w3.org/ns/org#"
 CV = "http://data.europa.eu/m8g/"
@@ -94,3 +97,6 @@ PREFIXES: dict[str, str] = {
     "time": TIME, "geo": GEO, "oa": OA, "spdx": SPDX, "wd": WIKIDATA, "void": VOID,
     "foaf": FOAF, "sd": SD,
 }
+
+#: The prefixes only the DCAT-AP.de catalogue writes, beside :data:`PREFIXES`.
+CATALOGUE_PREFIXES: dict[str, str] = {"dcatap": DCATAP, "dcatde": DCATDE, "vcard": VCARD}

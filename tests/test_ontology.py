@@ -15,7 +15,6 @@ import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
-from ruhrgraph import iris
 from ruhrgraph import namespaces as vocab
 from ruhrgraph.namespaces import RG
 
@@ -63,7 +62,7 @@ def test_ontology_declaration_and_metadata(ontology):
 def test_namespace_matches_ontology_iri(ontology):
     assert NS == str(ONT) + "#"
     assert str(RG._NS) == NS
-    assert iris.ONTOLOGY == str(ONT) and iris.ONTOLOGY_NS == NS
+    assert vocab.ONTOLOGY == str(ONT) and vocab.ONTOLOGY_NS == NS
     # no term of a look-alike namespace (slash instead of hash, http instead of https)
     lookalikes = {str(ONT) + "/", "http://w3id.org/ruhrgraph/ontology#"}
     used = {str(t) for triple in ontology for t in triple if isinstance(t, URIRef)}

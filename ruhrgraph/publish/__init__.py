@@ -1,5 +1,7 @@
 """Publish stage: the graph described for portals and crawlers.
 
-``dcat`` makes the DCAT-AP.de catalogue, VoID and the schema.org Dataset from the
-build's manifest, the settings and the graph's figures (statistics).
+``publication`` holds what every description is made of (the build's manifest read into
+dumps, the settings, the graph's summary, the server's URLs) and the RDF helpers they share;
+``dcat`` makes the DCAT-AP.de catalogue, ``void`` the VoID description, ``schemaorg`` the
+schema.org Dataset of the pages; ``statistics`` computes the graph's figures.
 """

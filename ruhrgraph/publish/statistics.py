@@ -25,23 +25,19 @@ from pathlib import Path
 
 from ruhrgraph import store
 from ruhrgraph.iris import DEFAULT_BASE, Iris
-from ruhrgraph.namespaces import RG
+from ruhrgraph.namespaces import DCAT, ORG, OWL, RDF, RG, SCHEMA, SKOS, WIKIDATA, XSD
 
 #: A row of a SELECT: variable name -> IRI or literal value (str), or int for integers.
 Row = Mapping[str, "str | int"]
 Select = Callable[[str], Sequence[Row]]
 
-WIKIDATA = "http://www.wikidata.org/entity/"
 #: Predicates that link an entity to the same (or a matching) thing in another dataset.
-LINK_PREDICATES = ("http://www.w3.org/2002/07/owl#sameAs", "http://schema.org/sameAs",
-                   "http://www.w3.org/2004/02/skos/core#exactMatch",
-                   "http://www.w3.org/2004/02/skos/core#closeMatch")
-DCAT = "http://www.w3.org/ns/dcat#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LINK_PREDICATES = (OWL + "sameAs", SCHEMA + "sameAs", SKOS + "exactMatch", SKOS + "closeMatch")
+RDF_TYPE = RDF + "type"
 
 #: Example resources: one instance of each of these classes.
 EXAMPLE_CLASSES = (str(RG.Programme), str(RG.Project), str(RG.Measure), str(RG.Ministry),
-                   "http://schema.org/Place", "http://www.w3.org/ns/org#Organization")
+                   SCHEMA + "Place", ORG + "Organization")
 
 
 @dataclass(frozen=True)
@@ -185,7 +181,7 @@ def entity_paths(select: Select, iris: Iris) -> list[str]:
 # --- rows, files ------------------------------------------------------------------------
 
 FILE = "statistics.json"
-_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_INTEGER = XSD + "integer"
 
 
 def rows(result: store.Result) -> list[dict[str, str | int]]:

@@ -1,24 +1,45 @@
-"""What the web layer queries: the embedded store of the current build, or a remote endpoint.
+"""What the web layer queries: the protocol of a backend, the embedded store of the current
+build (:class:`LocalBackend`), and :func:`open_backend`, which opens it or the remote endpoint
+(:class:`ruhrgraph.query.remote.RemoteBackend`) the settings name.
 
-Both answer ``evaluate(query, form, default_graphs=, named_graphs=, max_rows=)`` with a
-complete :class:`~ruhrgraph.store.oxigraph.Result`, ``graph_names()`` and ``healthy()``.
+Every backend answers ``evaluate(query, form, default_graphs=, named_graphs=, max_rows=)``
+with a complete :class:`~ruhrgraph.store.Result`, ``rows()``, ``graph_names()`` and
+``healthy()`` (:class:`Backend`). The build being served (its directory and
+:class:`BuildInfo`) is read here too.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ruhrgraph import store
 from ruhrgraph.query.bindings import inline_values
 from ruhrgraph.query.remote import RemoteBackend
 from ruhrgraph.store import integrity
 from ruhrgraph.store import releases as inuse
+
+
+class Backend(Protocol):
+    """What every backend answers; ``recycle_on_timeout`` says whether a timed-out query
+    must end its worker process (it cannot be cancelled otherwise)."""
+
+    recycle_on_timeout: bool
+
+    def evaluate(self, query: str, form: str | None, *, default_graphs=None,
+                 named_graphs=None, max_rows: int = 100_000, has_dataset: bool = False,
+                 bindings=None) -> store.Result: ...
+
+    def rows(self, query: str, *, max_rows: int = 100_000, bindings=None
+             ) -> list[dict[str, object]]: ...
+
+    def graph_names(self) -> list[str]: ...
+
+    def healthy(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -67,9 +88,6 @@ class LocalBackend:
         return self.store.ask("ASK { }")
 
 
-_LIMITED = re.compile(r"\bLIMIT\s+[0-9]+\s*$", re.IGNORECASE)
-
-
 def _split(query: str, bindings) -> tuple[dict | None, str]:
     """Single-term bindings (for substitutions) and the query with the sequence bindings
     written in as a VALUES block."""
@@ -78,20 +96,6 @@ def _split(query: str, bindings) -> tuple[dict | None, str]:
     rows = {n: v for n, v in bindings.items() if isinstance(v, (list, tuple))}
     single = {n: v for n, v in bindings.items() if n not in rows} or None
     return single, inline_values(query, rows) if rows else query
-
-
-class Remote(RemoteBackend):
-    recycle_on_timeout = False  # the request ends by itself at the HTTP timeout
-
-    def rows(self, query: str, *, max_rows: int = 100_000, bindings=None
-             ) -> list[dict[str, object]]:
-        """As :meth:`LocalBackend.rows`; ``max_rows`` (a number our code computed) goes to
-        the engine as a LIMIT, so it does not send what would be cut here (the first 100
-        of a programme's 74,000 parts)."""
-        if not _LIMITED.search(query):
-            query = f"{query}\nLIMIT {int(max_rows)}"
-        return store.solutions(self.evaluate(query, "SELECT", max_rows=max_rows,
-                                             bindings=bindings))[1]
 
 
 def release_dir(settings: dict[str, Any]) -> Path:
@@ -134,9 +138,9 @@ def build_info(settings: dict[str, Any]) -> BuildInfo:
     return BuildInfo(build_id, created, manifest)
 
 
-def open_backend(settings: dict[str, Any]) -> LocalBackend | Remote:
+def open_backend(settings: dict[str, Any]) -> LocalBackend | RemoteBackend:
     if settings.get("BACKEND"):
-        return Remote(settings["BACKEND"], float(settings["QUERY_TIMEOUT"]))
+        return RemoteBackend(settings["BACKEND"], float(settings["QUERY_TIMEOUT"]))
     if settings.get("VERIFY_STORE", True):
         integrity.verify(store_dir(settings))
     local = LocalBackend(store.ReadStore.open(store_dir(settings)))

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from itertools import product
 
 from ruhrgraph import store
+from ruhrgraph.namespaces import XSD
 
 _TOKEN = re.compile(
     r"""
@@ -35,7 +36,7 @@ _LANGUAGE = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]*")
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
           "\f": "\\f"}
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = XSD + "string"
 
 
 def _iri(value: str) -> str:

@@ -26,7 +26,9 @@ load, with the header's file:line when it does not). Before the query runs, the 
 looks that one pattern up with the value bound (an index lookup) and binds the resources
 found to ``?project`` as well: the answer is the same, but pyoxigraph, which plans a query
 before it applies substitutions, then starts from the entity instead of scanning the graph.
-:func:`load_all` reads a directory; :meth:`Param.parse` checks a value a user gave.
+:func:`load_all` reads a directory; :meth:`Param.parse` checks a value a user gave;
+:func:`bindings` makes the typed terms of the values and :func:`editor_text` the query as the
+SPARQL editor holds it, its values written in.
 ``python -m ruhrgraph.query.canned`` prints ``docs/queries.md``.
 """
 
@@ -44,6 +46,7 @@ import yaml
 
 from ruhrgraph import store
 from ruhrgraph.config import ROOT
+from ruhrgraph.query.bindings import inline_values
 
 #: Parameter types: the value a user types and the RDF term it becomes.
 TYPES = {"integer": "xsd:integer literal", "string": "xsd:string literal",
@@ -173,6 +176,20 @@ class CannedQuery:
         return {"name": self.name, "title": self.title, "description": self.description,
                 "theme": self.theme, "params": [p.to_dict() for p in self.params],
                 "chart": self.chart}
+
+
+def bindings(query: CannedQuery, given: Mapping[str, int | str]) -> dict[str, object]:
+    """The parameters as typed terms (what the query's text never holds)."""
+    return {p.name: p.term(given[p.name]) for p in query.params}
+
+
+def editor_text(query: CannedQuery, given: Mapping[str, int | str] | None = None) -> str:
+    """The query as the SPARQL editor should hold it: no header, its parameters (the
+    defaults unless ``given``) written in as a VALUES block, so it runs as it stands."""
+    if not query.params:
+        return query.body
+    values = {p.name: p.default for p in query.params} | dict(given or {})
+    return inline_values(query.body, bindings(query, values))
 
 
 def _header(text: str) -> tuple[str, int]:

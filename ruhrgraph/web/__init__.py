@@ -19,7 +19,6 @@ from ruhrgraph.iris import Iris
 from ruhrgraph.query.backends import (
     BuildInfo,
     LocalBackend,
-    Remote,
     build_info,
     open_backend,
     remote_build_info,
@@ -27,6 +26,7 @@ from ruhrgraph.query.backends import (
 )
 from ruhrgraph.query.cache import ResultCache
 from ruhrgraph.query.executor import Executor
+from ruhrgraph.query.remote import RemoteBackend as Remote
 from ruhrgraph.store.integrity import StoreWatch
 from ruhrgraph.web.endpoint.fastpath import FastPath
 from ruhrgraph.web.ops import errors

@@ -13,10 +13,10 @@ from pathlib import Path
 from flask import Response, render_template
 
 from ruhrgraph.query import canned
+from ruhrgraph.query.canned import editor_text
 from ruhrgraph.web import state
 from ruhrgraph.web.endpoint import negotiation
 from ruhrgraph.web.endpoint import service as description
-from ruhrgraph.web.pages.queries import editor_text
 
 _HEADER = re.compile(r"^#\+?\s*([A-Za-z_-]+)\s*:\s*(.*?)\s*$")
 

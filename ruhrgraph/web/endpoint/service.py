@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from ruhrgraph.iris import KINDS, ONTOLOGY_NS, Iris
+from ruhrgraph.iris import KINDS, Iris
+from ruhrgraph.namespaces import ONTOLOGY_NS
 from ruhrgraph.web.endpoint.negotiation import GRAPHS, RESULTS
 
 #: Vocabulary prefixes offered in the query editor and used in Turtle output.

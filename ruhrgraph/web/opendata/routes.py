@@ -1,7 +1,7 @@
 """Open-data publishing: ``/catalog`` (DCAT-AP.de), ``/void``, ``/downloads``, the dump files,
 ``/robots.txt``, ``/sitemap.xml``, and the schema.org ``Dataset`` that HTML pages embed.
 
-The descriptions (:mod:`ruhrgraph.publish.dcat`) are made per process on first use, for the root
+The descriptions (:mod:`ruhrgraph.publish`) are made per process on first use, for the root
 URL they are served under (``PUBLIC_URL``, else the request's), and kept with their
 serialisations: the build a process serves never changes. Dumps are sent by Werkzeug's
 ``send_file`` (ETag = sha256 from the manifest, Last-Modified, Range); an uncompressed dump goes
@@ -22,8 +22,10 @@ from flask import Blueprint, Response, redirect, render_template, request, send_
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from ruhrgraph import store
-from ruhrgraph.publish import dcat as opendata
+from ruhrgraph.publish import dcat, schemaorg
+from ruhrgraph.publish import publication as opendata
 from ruhrgraph.publish import statistics as graphstats
+from ruhrgraph.publish import void as voids
 from ruhrgraph.query.backends import release_dir
 from ruhrgraph.web import state
 from ruhrgraph.web.endpoint import editor, negotiation
@@ -153,8 +155,8 @@ def _document(kind: str, fmt: str) -> bytes:
     if key not in entry:
         graph = entry.get(kind)
         if graph is None:
-            graph = entry[kind] = (opendata.catalog(pub) if kind == "catalog"
-                                   else opendata.void(pub, statistics()))
+            graph = entry[kind] = (dcat.catalog(pub) if kind == "catalog"
+                                   else voids.void(pub, statistics()))
         entry[key] = opendata.serialize(graph, fmt)
     return entry[key]
 
@@ -417,7 +419,7 @@ def dataset_schema() -> dict[str, Any] | None:
     ``tojson``, which escapes ``<``, ``>`` and ``&``); None when it cannot be made: the page
     still renders."""
     try:
-        return opendata.schema_org(publication())
+        return schemaorg.schema_org(publication())
     except Exception:  # a page must not fail for its metadata
         log.exception("schema.org Dataset description failed")
         return None

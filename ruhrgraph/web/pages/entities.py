@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ruhrgraph.iris import ONTOLOGY_NS as RG
+from ruhrgraph.namespaces import ONTOLOGY_NS as RG
 from ruhrgraph.web import state
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.terms import DCT, OA, PROV, RDF, RDFS, SKOS, Linker

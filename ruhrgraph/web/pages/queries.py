@@ -20,7 +20,8 @@ from flask import Blueprint, Response, render_template, request
 
 from ruhrgraph import store
 from ruhrgraph.query import canned
-from ruhrgraph.query.bindings import inline_values, term_syntax
+from ruhrgraph.query.bindings import term_syntax
+from ruhrgraph.query.canned import bindings, editor_text
 from ruhrgraph.web import state
 from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import lookup
@@ -105,11 +106,6 @@ def values(query: canned.CannedQuery, args) -> dict[str, int | str]:
     return found
 
 
-def bindings(query: canned.CannedQuery, given: dict[str, int | str]) -> dict[str, object]:
-    """The parameters as typed terms (what the query's text never holds)."""
-    return {p.name: p.term(given[p.name]) for p in query.params}
-
-
 def resolve(query: canned.CannedQuery, bound: dict[str, object]) -> dict[str, list]:
     """For each parameter that ``finds`` a resource: ``?variable`` -> the resources (terms
     the store returned) that the triple pattern ``?variable <predicate> ?param`` gives with
@@ -131,15 +127,6 @@ def answer(query: canned.CannedQuery, given: dict[str, int | str], *,
     (:func:`resolve`) unless ``resolved`` is false; the answer is the same either way."""
     bound = bindings(query, given)
     return lookup.run(query.text, {**bound, **resolve(query, bound)} if resolved else bound)
-
-
-def editor_text(query: canned.CannedQuery, given: dict[str, int | str] | None = None) -> str:
-    """The query as the SPARQL editor should hold it: no header, its parameters (the
-    defaults unless ``given``) written in as a VALUES block, so it runs as it stands."""
-    if not query.params:
-        return query.body
-    values = {p.name: p.default for p in query.params} | dict(given or {})
-    return inline_values(query.body, bindings(query, values))
 
 
 def _objects(result: store.Result) -> bytes:

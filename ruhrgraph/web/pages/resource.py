@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from ruhrgraph import store
-from ruhrgraph.iris import ONTOLOGY_NS as RG
+from ruhrgraph.namespaces import ONTOLOGY_NS as RG
 from ruhrgraph.query.bindings import inline_values
 from ruhrgraph.web import state
 from ruhrgraph.web.pages import lookup

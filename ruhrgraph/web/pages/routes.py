@@ -21,7 +21,8 @@ from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
 
 from ruhrgraph import store
-from ruhrgraph.iris import KINDS, ONTOLOGY, parse_path
+from ruhrgraph.iris import KINDS, parse_path
+from ruhrgraph.namespaces import ONTOLOGY
 from ruhrgraph.query import backends
 from ruhrgraph.query.bindings import inline_values
 from ruhrgraph.web import state

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from ruhrgraph import store
 from ruhrgraph.iris import KINDS
-from ruhrgraph.iris import ONTOLOGY_NS as RG
+from ruhrgraph.namespaces import ONTOLOGY_NS as RG
 from ruhrgraph.web import state
 from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import lookup

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ruhrgraph import store
-from ruhrgraph.iris import ONTOLOGY, Iris, parse_path
+from ruhrgraph.iris import Iris, parse_path
+from ruhrgraph.namespaces import ONTOLOGY
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
