@@ -2,15 +2,18 @@
 
 Settings are read, in this order of precedence, from a mapping given to
 :func:`load` (tests), from environment variables ``RUHRGRAPH_<NAME>``, and from the
-defaults below. ``docs/configuration.md`` is generated from :data:`SETTINGS`
-(``python -m ruhrgraph.config > docs/configuration.md``) and a test fails when it is stale.
+defaults below, once: :func:`load` answers a frozen :class:`Settings` whose fields are the
+registry's names in lower case, typed by their defaults (``settings.max_result_rows: int``),
+so no call site casts. The one registry :data:`SETTINGS` also generates
+``docs/configuration.md`` (``python -m ruhrgraph.config > docs/configuration.md``), and a
+test fails when it is stale.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,11 @@ class Setting:
     name: str
     default: Any
     help: str
+
+    @property
+    def field(self) -> str:
+        """The attribute of :class:`Settings`: ``MAX_RESULT_ROWS`` -> ``max_result_rows``."""
+        return self.name.lower()
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -116,6 +124,13 @@ SETTINGS: tuple[Setting, ...] = (
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
+#: Every setting as a typed, frozen field (generated from :data:`SETTINGS`).
+Settings = make_dataclass(
+    "Settings", [(s.field, type(s.default)) for s in SETTINGS], frozen=True,
+    namespace={"__doc__": "Every setting, read once; fields are the setting names in lower "
+                          "case, typed by their defaults (see :data:`SETTINGS`).",
+               "__module__": __name__})
+
 
 def _coerce(setting: Setting, value: Any) -> Any:
     if isinstance(setting.default, bool):
@@ -128,22 +143,26 @@ def _coerce(setting: Setting, value: Any) -> Any:
 
 
 def load(overrides: Mapping[str, Any] | None = None,
-         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """All settings as a dict: defaults, then ``RUHRGRAPH_*`` variables, then ``overrides``."""
+         environ: Mapping[str, str] | None = None) -> Settings:
+    """Every setting, typed: ``overrides`` (by name), else ``RUHRGRAPH_<NAME>``, else the
+    default. Names in ``overrides`` that are no setting are left out (see :func:`others`)."""
     environ = os.environ if environ is None else environ
-    config: dict[str, Any] = {}
+    overrides = overrides or {}
+    values: dict[str, Any] = {}
     for setting in SETTINGS:
         value = setting.default
         env = environ.get(f"RUHRGRAPH_{setting.name}")
         if env is not None:
             value = env
-        config[setting.name] = _coerce(setting, value)
-    for name, value in (overrides or {}).items():
-        if name in _BY_NAME:
-            config[name] = _coerce(_BY_NAME[name], value)
-        else:
-            config[name] = value
-    return config
+        if setting.name in overrides:
+            value = overrides[setting.name]
+        values[setting.field] = _coerce(setting, value)
+    return Settings(**values)
+
+
+def others(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The names in ``overrides`` that are no setting (e.g. Flask's own ``TESTING``)."""
+    return {name: value for name, value in (overrides or {}).items() if name not in _BY_NAME}
 
 
 def markdown() -> str:

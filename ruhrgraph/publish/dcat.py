@@ -18,6 +18,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
+from ruhrgraph.config import Settings
 from ruhrgraph.iris import Iris
 from ruhrgraph.namespaces import RG
 from ruhrgraph.publish.statistics import Statistics, Summary
@@ -147,7 +148,7 @@ class Site:
 class Publication:
     """Everything the descriptions are made of."""
 
-    settings: Mapping[str, Any]
+    settings: Settings
     iris: Iris
     site: Site
     summary: Summary
@@ -167,7 +168,7 @@ class Publication:
 
     @property
     def licence(self) -> str:
-        return str(self.settings["LICENSE"])
+        return self.settings.license
 
     @property
     def licence_name(self) -> str:
@@ -224,7 +225,7 @@ def _when(moment: datetime) -> Literal:
 def _licence(graph: Graph, pub: Publication, subject) -> None:
     graph.add((subject, DCTERMS.license, URIRef(pub.licence)))
     graph.add((subject, DCATDE.licenseAttributionByText,
-               Literal(str(pub.settings["ATTRIBUTION"]), lang="de")))
+               Literal(pub.settings.attribution, lang="de")))
 
 
 def _distribution(graph: Graph, pub: Publication, subject, *, titles, descriptions,
@@ -285,14 +286,14 @@ def catalog(pub: Publication) -> Graph:
 
     graph.add((publisher, RDF.type, FOAF.Agent))
     graph.add((publisher, RDF.type, FOAF.Organization))
-    graph.add((publisher, FOAF.name, Literal(str(settings["PUBLISHER_NAME"]))))
-    graph.add((publisher, DCTERMS.type, URIRef(settings["PUBLISHER_TYPE"])))
-    graph.add((publisher, FOAF.homepage, URIRef(settings["PUBLISHER_URL"])))
+    graph.add((publisher, FOAF.name, Literal(settings.publisher_name)))
+    graph.add((publisher, DCTERMS.type, URIRef(settings.publisher_type)))
+    graph.add((publisher, FOAF.homepage, URIRef(settings.publisher_url)))
     graph.add((contact, RDF.type, VCARD.Kind))
     graph.add((contact, RDF.type, VCARD.Organization))
-    graph.add((contact, VCARD.fn, Literal(str(settings["PUBLISHER_NAME"]))))
-    graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings['CONTACT_EMAIL']}")))
-    graph.add((contact, VCARD.hasURL, URIRef(settings["PUBLISHER_URL"])))
+    graph.add((contact, VCARD.fn, Literal(settings.publisher_name)))
+    graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings.contact_email}")))
+    graph.add((contact, VCARD.hasURL, URIRef(settings.publisher_url)))
 
     graph.add((cat, RDF.type, DCAT.Catalog))
     _texts(graph, cat, DCTERMS.title, {"de": "ruhrgraph – Katalog offener Daten",
@@ -335,8 +336,8 @@ def catalog(pub: Publication) -> Graph:
     graph.add((dataset, DCTERMS.conformsTo, URIRef(str(RG._NS).rstrip("#"))))
     for source in pub.sources:
         graph.add((dataset, PROV.wasDerivedFrom, URIRef(source)))
-    if settings.get("CONTRIBUTOR_ID"):
-        graph.add((dataset, DCATDE.contributorID, URIRef(settings["CONTRIBUTOR_ID"])))
+    if settings.contributor_id:
+        graph.add((dataset, DCATDE.contributorID, URIRef(settings.contributor_id)))
 
     for dump in pub.dumps:
         _dump_distribution(graph, pub, dump)
@@ -497,9 +498,9 @@ def void(pub: Publication, stats: Statistics) -> Graph:
 def schema_org(pub: Publication) -> dict[str, Any]:
     """A schema.org ``Dataset`` for the HTML pages (what dataset search engines read)."""
     site, settings = pub.site, pub.settings
-    organisation = {"@type": "Organization", "name": str(settings["PUBLISHER_NAME"]),
-                    "url": str(settings["PUBLISHER_URL"]),
-                    "email": str(settings["CONTACT_EMAIL"])}
+    organisation = {"@type": "Organization", "name": settings.publisher_name,
+                    "url": settings.publisher_url,
+                    "email": settings.contact_email}
     data: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "Dataset",

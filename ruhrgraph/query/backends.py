@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ruhrgraph import store
+from ruhrgraph.config import Settings
 from ruhrgraph.query.bindings import inline_values
 from ruhrgraph.query.remote import RemoteBackend
 from ruhrgraph.store import integrity
@@ -94,20 +95,20 @@ class Remote(RemoteBackend):
                                              bindings=bindings))[1]
 
 
-def release_dir(settings: dict[str, Any]) -> Path:
+def release_dir(settings: Settings) -> Path:
     """The build being served: ``STORE_DIR``'s parent, or ``BUILD_DIR/current`` resolved."""
-    if settings.get("STORE_DIR"):
-        return Path(settings["STORE_DIR"]).resolve().parent
-    return (Path(settings["BUILD_DIR"]) / "current").resolve()
+    if settings.store_dir:
+        return Path(settings.store_dir).resolve().parent
+    return (Path(settings.build_dir) / "current").resolve()
 
 
-def store_dir(settings: dict[str, Any]) -> Path:
-    if settings.get("STORE_DIR"):
-        return Path(settings["STORE_DIR"]).resolve()
+def store_dir(settings: Settings) -> Path:
+    if settings.store_dir:
+        return Path(settings.store_dir).resolve()
     return release_dir(settings) / "store"
 
 
-def build_info(settings: dict[str, Any]) -> BuildInfo:
+def build_info(settings: Settings) -> BuildInfo:
     release = release_dir(settings)
     manifest: dict[str, Any] = {}
     path = release / "manifest.json"
@@ -134,20 +135,20 @@ def build_info(settings: dict[str, Any]) -> BuildInfo:
     return BuildInfo(build_id, created, manifest)
 
 
-def open_backend(settings: dict[str, Any]) -> LocalBackend | Remote:
-    if settings.get("BACKEND"):
-        return Remote(settings["BACKEND"], float(settings["QUERY_TIMEOUT"]))
-    if settings.get("VERIFY_STORE", True):
+def open_backend(settings: Settings) -> LocalBackend | Remote:
+    if settings.backend:
+        return Remote(settings.backend, settings.query_timeout)
+    if settings.verify_store:
         integrity.verify(store_dir(settings))
     local = LocalBackend(store.ReadStore.open(store_dir(settings)))
     local.release_lock = inuse.hold(release_dir(settings))  # no build prunes it while served
     return local
 
 
-def remote_build_info(settings: dict[str, Any]) -> BuildInfo:
+def remote_build_info(settings: Settings) -> BuildInfo:
     """With a remote backend the data version is the local build's, if any, else the URL."""
     try:
         return build_info(settings)
     except OSError:
-        return BuildInfo("remote-" + os.path.basename(settings["BACKEND"]),
+        return BuildInfo("remote-" + os.path.basename(settings.backend),
                          datetime.now(UTC), {})

@@ -104,9 +104,9 @@ def endpoint() -> Response:
     query, default_graphs, named_graphs = _operation()
     if query is None:
         return _describe(st)
-    if len(query.encode("utf-8")) > int(st.settings["MAX_QUERY_BYTES"]):
+    if len(query.encode("utf-8")) > st.settings.max_query_bytes:
         raise ApiError(413, "Content Too Large", f"the query is longer than "
-                       f"{st.settings['MAX_QUERY_BYTES']} bytes")
+                       f"{st.settings.max_query_bytes} bytes")
     for iri in (*default_graphs, *named_graphs):
         if not guard.dataset_iri_ok(iri) or not store.valid_iri(iri):
             raise ApiError(400, "Bad Request", f"dataset IRI {iri!r} is not an http(s) or urn "
@@ -128,14 +128,14 @@ def endpoint() -> Response:
     if analysis.cacheable:
         etag = etag_for(key)
         headers["ETag"] = f'W/"{etag}"'
-        headers["Cache-Control"] = f"public, max-age={int(st.settings['CACHE_MAX_AGE'])}"
+        headers["Cache-Control"] = f"public, max-age={st.settings.cache_max_age}"
         if request.if_none_match.contains_weak(etag):
             metrics.CACHE.labels("not_modified").inc()
             g.log["cache"] = "304"
             return Response(status=304, headers=headers)
         entry = st.cache.get(key)
         if entry is None:  # one request per worker computes it, the others wait for it
-            timeout = float(st.settings["QUERY_TIMEOUT"])
+            timeout = st.settings.query_timeout
             waited = time.perf_counter()
             with st.cache.single_flight(key, timeout) as leader:
                 entry = None if leader else st.cache.get(key)
@@ -161,7 +161,7 @@ def endpoint() -> Response:
 
 
 def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs):
-    max_rows = int(st.settings["MAX_RESULT_ROWS"])
+    max_rows = st.settings.max_result_rows
     marker = st.iris.service() + "#truncated"
     prefixes = description.prefixes(st.iris)
 
@@ -180,7 +180,7 @@ def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs):
             body = _mark_truncated(body, fmt.name, marker)
         return body, result.rows, result.truncated
 
-    timeout = float(st.settings["QUERY_TIMEOUT"])
+    timeout = st.settings.query_timeout
     started = time.perf_counter()
     try:
         body, rows, truncated = st.executor.run(work, timeout)
@@ -225,7 +225,7 @@ def _answer(body: bytes, content_type: str, rows: int, truncated: bool,
     response = Response(body, 200, content_type=content_type, headers=headers)
     response.headers["RuhrGraph-Rows"] = str(rows)
     if truncated:
-        response.headers["RuhrGraph-Truncated"] = f"true; limit={st.settings['MAX_RESULT_ROWS']}"
+        response.headers["RuhrGraph-Truncated"] = f"true; limit={st.settings.max_result_rows}"
     return response
 
 

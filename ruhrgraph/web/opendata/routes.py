@@ -60,7 +60,7 @@ def _select(st):
 
 
 def _root() -> str:
-    public = state().settings.get("PUBLIC_URL") or request.url_root
+    public = state().settings.public_url or request.url_root
     return public if public.endswith("/") else public + "/"
 
 
@@ -110,7 +110,7 @@ def _queries(st) -> tuple[opendata.CannedQuery, ...]:
     from ruhrgraph.query import canned
 
     found = []
-    for path in sorted(Path(st.settings["QUERIES_DIR"]).glob("*.rq")):
+    for path in sorted(Path(st.settings.queries_dir).glob("*.rq")):
         try:
             found.append(canned.load(path))
         except canned.CannedQueryError as error:
@@ -296,7 +296,7 @@ def downloads() -> Response:
     pub = publication()
     page = render_template("downloads.html", pub=pub, dumps=pub.dumps, queries=pub.queries,
                            site=pub.site, quads=state().build.manifest.get("quads"),
-                           attribution=pub.settings["ATTRIBUTION"])
+                           attribution=pub.settings.attribution)
     return Response(page, 200, content_type="text/html; charset=utf-8")
 
 

@@ -44,8 +44,8 @@ def _paged(predicates: list[str], iri: str, page: int) -> tuple[list, int, int, 
     """Page ``page`` of the projects linking to ``iri`` by one of ``predicates``: the
     projects (IRI terms), how many in all, how many pages, and whether in code order. The
     engine counts; a long list is read only up to the end of the page asked for."""
-    size = int(state().settings["PAGE_LIST_SIZE"])
-    sortable = int(state().settings["PAGE_LIST_SORTED"])
+    size = state().settings.page_list_size
+    sortable = state().settings.page_list_sorted
     bound = [lookup.iri(p) for p in predicates]
     target = lookup.iri(iri)
     total = lookup.counts(p=bound, o=target).get(iri, 0)

@@ -48,7 +48,7 @@ def run(query: str, bindings: Mapping[str, object] | None = None, *,
         form: str = "SELECT", max_rows: int | None = None) -> store.Result:
     """The complete result of one of our queries, ``bindings`` bound as typed terms."""
     st = state()
-    limit = int(max_rows or st.settings["MAX_RESULT_ROWS"])
+    limit = max_rows or st.settings.max_result_rows
     return _timed(lambda: st.backend.evaluate(query, form, max_rows=limit,
                                               bindings=dict(bindings or {})))
 
@@ -57,7 +57,7 @@ def _timed(work):
     """``work()`` in the query executor under the configured timeout; failures as
     :class:`ApiError` answers; the time it took in the request's log."""
     st = state()
-    timeout = float(st.settings["QUERY_TIMEOUT"])
+    timeout = st.settings.query_timeout
     started = time.perf_counter()
     try:
         result = st.executor.run(work, timeout)
@@ -82,7 +82,7 @@ def select(query: str, bindings: Mapping[str, object] | None = None, *,
            max_rows: int | None = None) -> list[dict[str, object]]:
     """Rows (dicts of terms, unbound variables left out) of a SELECT of ours."""
     st = state()
-    limit = int(max_rows or st.settings["MAX_RESULT_ROWS"])
+    limit = max_rows or st.settings.max_result_rows
     return _timed(lambda: st.backend.rows(PREFIXES + query, max_rows=limit,
                                           bindings=dict(bindings or {})))
 

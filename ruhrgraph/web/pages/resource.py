@@ -101,7 +101,7 @@ def _shown(triples) -> tuple[list, dict[tuple[str, str], int]]:
     """The triples a page shows: of a subject's values of one property, the first
     PAGE_VALUES_SHOWN in IRI order when there are more (a programme has a part per project);
     and how many were left out, by (subject, property)."""
-    shown_max = _setting("PAGE_VALUES_SHOWN")
+    shown_max = state().settings.page_values_shown
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for t in triples:
         groups[(t[0].value, t[1].value)].append(t)
@@ -121,10 +121,10 @@ def _own(iri: str) -> tuple[list | None, dict[tuple[str, str], int]]:
     with at most PAGE_VALUES_SHOWN, that many of each of the others (the first the index
     gives; the page orders them by label), and how many were left out; ``None`` for a
     resource small enough to read whole."""
-    shown_max = _setting("PAGE_VALUES_SHOWN")
+    shown_max = state().settings.page_values_shown
     subject = lookup.iri(iri)
     counts = lookup.counts_by_property(s=subject)
-    if sum(n for _, n in counts) <= _setting("PAGE_LARGE_RESOURCE"):
+    if sum(n for _, n in counts) <= state().settings.page_large_resource:
         return None, {}
     own = lookup.triples(s=subject, p=[p for p, n in counts if n <= shown_max])
     hidden = {}
@@ -133,10 +133,6 @@ def _own(iri: str) -> tuple[list | None, dict[tuple[str, str], int]]:
             own += lookup.triples(s=subject, p=p, max_rows=shown_max)
             hidden[(iri, p.value)] = n - shown_max
     return own, hidden
-
-
-def _setting(name: str) -> int:
-    return int(state().settings[name])
 
 
 def _labels(iri: str, triples, found: lookup.Resources) -> dict[str, tuple[str, str | None]]:

@@ -43,8 +43,8 @@ def files() -> dict[str, Path]:
     st = state()
     found = st.extras.get("source_files")
     if found is None:
-        candidates = [Path(st.settings["SOURCE"])]
-        reference = Path(st.settings["REFERENCE_DIR"])
+        candidates = [Path(st.settings.source)]
+        reference = Path(st.settings.reference_dir)
         if reference.is_dir():
             candidates += sorted(reference.glob("*.csv"))
         found = {}
