@@ -18,7 +18,6 @@ from ruhrgraph import store
 from ruhrgraph.query import guard
 from ruhrgraph.query.cache import etag_for
 from ruhrgraph.query.executor import QueryTimeout
-from ruhrgraph.query.remote import RemoteError
 from ruhrgraph.web import state
 from ruhrgraph.web.endpoint import editor, negotiation
 from ruhrgraph.web.endpoint import service as description
@@ -180,28 +179,8 @@ def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs):
             body = _mark_truncated(body, fmt.name, marker)
         return body, result.rows, result.truncated
 
-    timeout = st.settings.query_timeout
     started = time.perf_counter()
-    try:
-        body, rows, truncated = st.executor.run(work, timeout)
-    except QueryTimeout as error:
-        metrics.TIMEOUTS.inc()
-        g.recycle = st.backend.recycle_on_timeout
-        g.log["timeout"] = True
-        raise ApiError(503, "Query Timeout", f"{error}; simplify it or add a LIMIT",
-                       headers={"Retry-After": "1"}, timeout=timeout) from None
-    except store.QuerySyntaxError as error:
-        metrics.ERRORS.labels("syntax").inc()
-        raise ApiError(400, "Query Syntax Error", error.message, line=error.line,
-                       column=error.column) from None
-    except RemoteError as error:
-        metrics.ERRORS.labels("remote").inc()
-        title = {400: "Query Syntax Error", 504: "Query Timeout"}.get(error.status,
-                                                                       "Bad Gateway")
-        raise ApiError(error.status, title, str(error)) from None
-    except store.StoreError as error:
-        metrics.ERRORS.labels("backend").inc()
-        raise ApiError(502, "Bad Gateway", str(error)) from None
+    body, rows, truncated = st.executor.run(work, st.settings.query_timeout)
     elapsed = time.perf_counter() - started
     metrics.QUERY_TIME.labels(st.backend_name if st.backend_name == "embedded"
                               else "remote").observe(elapsed)

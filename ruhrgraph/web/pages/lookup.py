@@ -3,7 +3,8 @@
 Every query goes through the state's backend (the embedded store or a remote endpoint) in
 the query executor, under the configured timeout. Values are bound with ``bindings`` (the
 embedded store's substitutions, or an inline VALUES block the backend writes for a remote
-endpoint), never pasted into the text. Failures become :class:`ApiError` answers.
+endpoint), never pasted into the text. Failures (timeout, store, remote endpoint) rise to
+the one table of answers in ``web.ops.errors``.
 """
 
 from __future__ import annotations
@@ -14,11 +15,7 @@ from collections.abc import Mapping
 from flask import g
 
 from ruhrgraph import store
-from ruhrgraph.query.executor import QueryTimeout
-from ruhrgraph.query.remote import RemoteError
 from ruhrgraph.web import state
-from ruhrgraph.web.ops import metrics
-from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages.terms import RDFS, SKOS, pick_label
 
 PREFIXES = """PREFIX rg: <https://w3id.org/ruhrgraph/ontology#>
@@ -54,22 +51,11 @@ def run(query: str, bindings: Mapping[str, object] | None = None, *,
 
 
 def _timed(work):
-    """``work()`` in the query executor under the configured timeout; failures as
-    :class:`ApiError` answers; the time it took in the request's log."""
+    """``work()`` in the query executor under the configured timeout (its failures rise to
+    ``web.ops.errors``); the time it took in the request's log."""
     st = state()
-    timeout = st.settings.query_timeout
     started = time.perf_counter()
-    try:
-        result = st.executor.run(work, timeout)
-    except QueryTimeout as error:
-        metrics.TIMEOUTS.inc()
-        g.recycle = st.backend.recycle_on_timeout
-        raise ApiError(503, "Query Timeout", f"{error}; try again later",
-                       headers={"Retry-After": "1"}) from None
-    except RemoteError as error:
-        raise ApiError(502, "Bad Gateway", f"the SPARQL backend failed: {error}") from None
-    except store.StoreError as error:
-        raise ApiError(502, "Bad Gateway", f"the store failed: {error}") from None
+    result = st.executor.run(work, st.settings.query_timeout)
     log = getattr(g, "log", None)
     if log is not None:
         log["query_ms"] = round(log.get("query_ms", 0) + (time.perf_counter() - started)
