@@ -33,9 +33,10 @@ from ruhrgraph.web.endpoint.fastpath import FastPath
 from ruhrgraph.web.ops import errors
 from ruhrgraph.web.ops import monitoring as ops
 
-#: Modules under ``ruhrgraph.web`` whose ``bp`` blueprint the app registers, in order.
-BLUEPRINTS: tuple[str, ...] = ("endpoint.sparql", "opendata.routes", "pages.routes",
-                               "pages.queries", "pages.sources", "ops.openapi")
+#: Modules under ``ruhrgraph.web`` whose ``bp`` blueprint the app registers, in order (a
+#: blueprint two modules share, ``opendata``'s, is registered once, when first named).
+BLUEPRINTS: tuple[str, ...] = ("endpoint.sparql", "opendata.catalog", "opendata.crawlers",
+                               "pages.routes", "pages.queries", "pages.sources", "openapi")
 
 
 @dataclass
@@ -83,9 +84,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     ops.register(app)
     _wrap(app, settings, remote)
-    for name in BLUEPRINTS:
-        module = importlib.import_module(f"ruhrgraph.web.{name}")
-        app.register_blueprint(module.bp)
+    # Every module first: one may add routes to another's blueprint (opendata.crawlers).
+    modules = [importlib.import_module(f"ruhrgraph.web.{name}") for name in BLUEPRINTS]
+    for blueprint in dict.fromkeys(module.bp for module in modules):
+        app.register_blueprint(blueprint)
     return app
 
 
