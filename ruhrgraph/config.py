@@ -17,6 +17,9 @@ from dataclasses import dataclass, make_dataclass
 from pathlib import Path
 from typing import Any
 
+from ruhrgraph.iris import DEFAULT_BASE
+from ruhrgraph.namespaces import ADMS_PUBLISHER_TYPES, DCATDE_CONTRIBUTORS, DCATDE_LICENCES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,7 +36,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("BASE_IRI", "https://w3id.org/ruhrgraph/", "Base of every entity IRI."),
+    Setting("BASE_IRI", DEFAULT_BASE, "Base of every entity IRI."),
     Setting("SOURCE", str(ROOT / "data" / "source" / "000_105bd650c26cdedc.txt"),
             "The catalogue text the graph is built from."),
     Setting("REFERENCE_DIR", str(ROOT / "data" / "reference"),
@@ -101,7 +104,7 @@ SETTINGS: tuple[Setting, ...] = (
             "A resource with more triples than this is read for its page in part (counts per "
             "property, PAGE_VALUES_SHOWN values of each) and its page embeds no JSON-LD."),
     Setting("ACCESS_LOG", True, "Write one JSON line per request to stderr."),
-    Setting("LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+    Setting("LICENSE", DCATDE_LICENCES + "dl-by-de/2.0",
             "Licence of the graph and its distributions (DCAT-AP.de licence IRI)."),
     Setting("ATTRIBUTION", "Land Nordrhein-Westfalen (Staatskanzlei): Handlungsfelder und "
             "Projekte der Ruhr-Konferenz (2020); Statistisches Bundesamt (Destatis): "
@@ -109,11 +112,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Attribution text the licence asks for (`dcatde:licenseAttributionByText`): the "
             "sources whose terms ask to be named, and the project."),
     Setting("PUBLISHER_NAME", "ruhrgraph", "Name of the publisher of the catalogue."),
-    Setting("PUBLISHER_URL", "https://w3id.org/ruhrgraph/", "Home page of the publisher."),
+    Setting("PUBLISHER_URL", DEFAULT_BASE, "Home page of the publisher."),
     Setting("CONTACT_EMAIL", "ruhrgraph@example.org", "Contact point e-mail of the dataset."),
-    Setting("PUBLISHER_TYPE", "http://purl.org/adms/publishertype/NonProfitOrganisation",
+    Setting("PUBLISHER_TYPE", ADMS_PUBLISHER_TYPES + "NonProfitOrganisation",
             "Kind of publisher (an IRI of the ADMS publisher-type list) in the catalogue."),
-    Setting("CONTRIBUTOR_ID", "http://dcat-ap.de/def/contributors/openNRW",
+    Setting("CONTRIBUTOR_ID", DCATDE_CONTRIBUTORS + "openNRW",
             "DCAT-AP.de `dcatde:contributorID`: the GovData contributor (portal) that delivers "
             "this catalogue to GovData; empty: left out."),
     Setting("PUBLIC_URL", "",

@@ -15,6 +15,7 @@ from email.utils import format_datetime
 from flask import Blueprint, Response, g, request
 
 from ruhrgraph import store
+from ruhrgraph.namespaces import SD
 from ruhrgraph.query import guard
 from ruhrgraph.query.cache import etag_for
 from ruhrgraph.query.executor import QueryTimeout
@@ -217,6 +218,6 @@ def _describe(st) -> Response:
         graphs = st.extras["graph_names"] = st.backend.graph_names()
     turtle = description.service_description(st.iris, request.base_url, graphs, st.allowlist)
     body = store.rdf_to(turtle.encode("utf-8"), "text/turtle", fmt.name,
-                        prefixes={"sd": description.VOCABULARIES["sd"]})
+                        prefixes={"sd": SD})
     return Response(body, 200, content_type=fmt.content_type,
                     headers={"Vary": "Accept", **_validators(st)})

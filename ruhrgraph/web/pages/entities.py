@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ruhrgraph.iris import ONTOLOGY_NS as RG
+from ruhrgraph.namespaces import DCAT, OA, PROV, RDF, RDFS, SCHEMA, SKOS
+from ruhrgraph.namespaces import DCTERMS as DCT
+from ruhrgraph.namespaces import ONTOLOGY_NS as RG
 from ruhrgraph.web import state
 from ruhrgraph.web.pages import lookup
-from ruhrgraph.web.pages.terms import DCT, OA, PROV, RDF, RDFS, SKOS, Linker
+from ruhrgraph.web.pages.terms import Linker
 
 _MENTIONS = {RG + "mentionsPlace": "place", RG + "mentionsOrganisation": "organisation",
              RG + "mentionsMinistry": "ministry", RG + "mentionsProject": "project"}
-DCAT = "http://www.w3.org/ns/dcat#"
 #: What a mention's target and selectors are asked for.
 _TARGET = [RG + "firstLine", OA + "hasSource", OA + "hasSelector"]
 _SELECTOR = [OA + "exact", OA + "start"]
@@ -150,7 +151,7 @@ def project(iri: str, named_page: int = 1) -> dict | None:
 def _measures(found: lookup.Resources, measures, source: str, linker: Linker) -> list[dict]:
     out = []
     for m in measures:
-        values = [found.value(m, pr) for pr in ("http://schema.org/position", RDFS + "label",
+        values = [found.value(m, pr) for pr in (SCHEMA + "position", RDFS + "label",
                                                 RG + "measureKind", PROV + "wasDerivedFrom")]
         if None in values:
             continue

@@ -15,22 +15,13 @@ from collections.abc import Mapping
 from flask import g
 
 from ruhrgraph import store
+from ruhrgraph.namespaces import PREFIXES as NAMESPACES
+from ruhrgraph.namespaces import RDFS, SKOS
 from ruhrgraph.web import state
-from ruhrgraph.web.pages.terms import RDFS, SKOS, pick_label
+from ruhrgraph.web.pages.terms import pick_label
 
-PREFIXES = """PREFIX rg: <https://w3id.org/ruhrgraph/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX dcat: <http://www.w3.org/ns/dcat#>
-PREFIX schema: <http://schema.org/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+#: The prologue of the pages' own queries: the one prefix table (``namespaces.PREFIXES``).
+PREFIXES = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in NAMESPACES.items())
 
 
 def iri(value: str) -> object:

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from ruhrgraph import store
-from ruhrgraph.iris import ONTOLOGY_NS as RG
+from ruhrgraph.namespaces import OA, ONTOLOGY, PROV, RDF, RDFS, SKOS
+from ruhrgraph.namespaces import ONTOLOGY_NS as RG
 from ruhrgraph.query.bindings import inline_values
 from ruhrgraph.web import state
 from ruhrgraph.web.pages import lookup
-from ruhrgraph.web.pages.terms import OA, PROV, RDF, RDFS, SKOS, Linker, Shown, pick_label
+from ruhrgraph.web.pages.terms import Linker, Shown, pick_label
 
 PAGE = 20  # incoming links shown per property and page
 # Up to PAGEABLE links are read and sorted here (ORDER BY under substitutions took 60 ms
@@ -26,7 +27,7 @@ PAGE = 20  # incoming links shown per property and page
 # in the store's order, and the whole list as a SPARQL query. Likewise the values of a
 # large resource's property: the first in the index's order (ORDER BY read every triple of
 # the store under substitutions, x100: 300 ms, not 0.6 ms).
-_IN_ALL = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+_IN_ALL = f"PREFIX rdfs: <{RDFS}>\n" + """\
 # Every resource linking to one resource by one property, with labels.
 SELECT ?resource ?property ?linked ?label
 WHERE {
@@ -153,9 +154,9 @@ def ontology_labels() -> dict[str, tuple[str, str | None]]:
     st = state()
     cached = st.extras.get("ontology_labels")
     if cached is None:
-        rows = lookup.select("""SELECT ?t ?label WHERE {
-          ?t rdfs:isDefinedBy <https://w3id.org/ruhrgraph/ontology> ; rdfs:label ?label .
-          FILTER(LANG(?label) = "en") }""")
+        rows = lookup.select(f"""SELECT ?t ?label WHERE {{
+          ?t rdfs:isDefinedBy <{ONTOLOGY}> ; rdfs:label ?label .
+          FILTER(LANG(?label) = "en") }}""")
         cached = st.extras["ontology_labels"] = {r["t"].value: (r["label"].value, "en")
                                                  for r in rows}
     return cached

@@ -19,12 +19,13 @@ from markupsafe import Markup, escape
 
 from ruhrgraph import store
 from ruhrgraph.iris import KINDS
-from ruhrgraph.iris import ONTOLOGY_NS as RG
+from ruhrgraph.namespaces import OA, PROV
+from ruhrgraph.namespaces import ONTOLOGY_NS as RG
 from ruhrgraph.web import state
 from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.pagecache import respond
-from ruhrgraph.web.pages.terms import OA, PROV, Linker
+from ruhrgraph.web.pages.terms import Linker
 
 bp = Blueprint("source", __name__)
 
