@@ -17,9 +17,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     settings = cfg.load()
     try:
-        reference = ref.load(settings["REFERENCE_DIR"])
-        linked = export.linked_catalogue(args.source or settings["SOURCE"],
-                                         settings["REFERENCE_DIR"])
+        reference = ref.load(settings.reference_dir)
+        linked = export.linked_catalogue(args.source or settings.source,
+                                         settings.reference_dir)
     except (ReadError, ref.ReferenceError) as error:
         print(f"ruhrgraph extract: {error}", file=sys.stderr)
         return 2
@@ -45,11 +45,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     settings = cfg.load()
     env = dict(os.environ)
-    if not settings["BACKEND"]:
+    if not settings.backend:
         # Resolve `current` once, so every worker (also one started later) serves one build.
         store_dir = backend.store_dir(settings)
         try:
-            if settings["VERIFY_STORE"]:  # once here, not again in every worker
+            if settings.verify_store:  # once here, not again in every worker
                 integrity.verify(store_dir)
             ReadStore.open(store_dir)
             backend.build_info(settings)
@@ -58,7 +58,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             return 2
         env["RUHRGRAPH_STORE_DIR"] = str(store_dir)
         env["RUHRGRAPH_VERIFY_STORE"] = "0"
-        if float(settings["STORE_WATCH_SECONDS"]) > 0 and not settings["STORE_BASELINE"]:
+        if settings.store_watch_seconds > 0 and not settings.store_baseline:
             # Taken once, right after the check: a worker gunicorn starts later (after a
             # timeout or the memory cap) compares with the checked store, not with damage.
             baseline = Path(tempfile.gettempdir()) / f"ruhrgraph-store-{args.port}.json"
@@ -119,16 +119,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     progress = b.Progress(enabled=sys.stderr.isatty() and not args.quiet)
     try:
-        result = b.build(source=args.source or settings["SOURCE"],
-                         reference_dir=args.reference_dir or settings["REFERENCE_DIR"],
-                         build_dir=args.build_dir or settings["BUILD_DIR"],
-                         base_iri=args.base_iri or settings["BASE_IRI"], scale=args.scale,
+        result = b.build(source=args.source or settings.source,
+                         reference_dir=args.reference_dir or settings.reference_dir,
+                         build_dir=args.build_dir or settings.build_dir,
+                         base_iri=args.base_iri or settings.base_iri, scale=args.scale,
                          progress=progress)
     except b.BuildError as error:
         print(f"ruhrgraph build: {error}", file=sys.stderr)
         return error.exit_code
     except OSError as error:  # a full or read-only disk: say so, without a traceback
-        build_dir = Path(args.build_dir or settings["BUILD_DIR"])
+        build_dir = Path(args.build_dir or settings.build_dir)
         # The file only helps when it is the one refused (a copy's error names its source).
         where = f" ({error.filename})" if error.filename and error.errno != errno.ENOSPC \
             else f" (in {build_dir})"

@@ -2,17 +2,23 @@
 
 Settings are read, in this order of precedence, from a mapping given to
 :func:`load` (tests), from environment variables ``RUHRGRAPH_<NAME>``, and from the
-defaults below. ``docs/configuration.md`` is generated from :data:`SETTINGS`
-(``python -m ruhrgraph.config > docs/configuration.md``) and a test fails when it is stale.
+defaults below, once: :func:`load` answers a frozen :class:`Settings` whose fields are the
+registry's names in lower case, typed by their defaults (``settings.max_result_rows: int``),
+so no call site casts. The one registry :data:`SETTINGS` also generates
+``docs/configuration.md`` (``python -m ruhrgraph.config > docs/configuration.md``), and a
+test fails when it is stale.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 from pathlib import Path
 from typing import Any
+
+from ruhrgraph.iris import DEFAULT_BASE
+from ruhrgraph.namespaces import ADMS_PUBLISHER_TYPES, DCATDE_CONTRIBUTORS, DCATDE_LICENCES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,9 +29,14 @@ class Setting:
     default: Any
     help: str
 
+    @property
+    def field(self) -> str:
+        """The attribute of :class:`Settings`: ``MAX_RESULT_ROWS`` -> ``max_result_rows``."""
+        return self.name.lower()
+
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("BASE_IRI", "https://w3id.org/ruhrgraph/", "Base of every entity IRI."),
+    Setting("BASE_IRI", DEFAULT_BASE, "Base of every entity IRI."),
     Setting("SOURCE", str(ROOT / "data" / "source" / "000_105bd650c26cdedc.txt"),
             "The catalogue text the graph is built from."),
     Setting("REFERENCE_DIR", str(ROOT / "data" / "reference"),
@@ -93,7 +104,7 @@ SETTINGS: tuple[Setting, ...] = (
             "A resource with more triples than this is read for its page in part (counts per "
             "property, PAGE_VALUES_SHOWN values of each) and its page embeds no JSON-LD."),
     Setting("ACCESS_LOG", True, "Write one JSON line per request to stderr."),
-    Setting("LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0",
+    Setting("LICENSE", DCATDE_LICENCES + "dl-by-de/2.0",
             "Licence of the graph and its distributions (DCAT-AP.de licence IRI)."),
     Setting("ATTRIBUTION", "Land Nordrhein-Westfalen (Staatskanzlei): Handlungsfelder und "
             "Projekte der Ruhr-Konferenz (2020); Statistisches Bundesamt (Destatis): "
@@ -101,11 +112,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Attribution text the licence asks for (`dcatde:licenseAttributionByText`): the "
             "sources whose terms ask to be named, and the project."),
     Setting("PUBLISHER_NAME", "ruhrgraph", "Name of the publisher of the catalogue."),
-    Setting("PUBLISHER_URL", "https://w3id.org/ruhrgraph/", "Home page of the publisher."),
+    Setting("PUBLISHER_URL", DEFAULT_BASE, "Home page of the publisher."),
     Setting("CONTACT_EMAIL", "ruhrgraph@example.org", "Contact point e-mail of the dataset."),
-    Setting("PUBLISHER_TYPE", "http://purl.org/adms/publishertype/NonProfitOrganisation",
+    Setting("PUBLISHER_TYPE", ADMS_PUBLISHER_TYPES + "NonProfitOrganisation",
             "Kind of publisher (an IRI of the ADMS publisher-type list) in the catalogue."),
-    Setting("CONTRIBUTOR_ID", "http://dcat-ap.de/def/contributors/openNRW",
+    Setting("CONTRIBUTOR_ID", DCATDE_CONTRIBUTORS + "openNRW",
             "DCAT-AP.de `dcatde:contributorID`: the GovData contributor (portal) that delivers "
             "this catalogue to GovData; empty: left out."),
     Setting("PUBLIC_URL", "",
@@ -115,6 +126,13 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+
+#: Every setting as a typed, frozen field (generated from :data:`SETTINGS`).
+Settings = make_dataclass(
+    "Settings", [(s.field, type(s.default)) for s in SETTINGS], frozen=True,
+    namespace={"__doc__": "Every setting, read once; fields are the setting names in lower "
+                          "case, typed by their defaults (see :data:`SETTINGS`).",
+               "__module__": __name__})
 
 
 def _coerce(setting: Setting, value: Any) -> Any:
@@ -128,22 +146,26 @@ def _coerce(setting: Setting, value: Any) -> Any:
 
 
 def load(overrides: Mapping[str, Any] | None = None,
-         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """All settings as a dict: defaults, then ``RUHRGRAPH_*`` variables, then ``overrides``."""
+         environ: Mapping[str, str] | None = None) -> Settings:
+    """Every setting, typed: ``overrides`` (by name), else ``RUHRGRAPH_<NAME>``, else the
+    default. Names in ``overrides`` that are no setting are left out (see :func:`others`)."""
     environ = os.environ if environ is None else environ
-    config: dict[str, Any] = {}
+    overrides = overrides or {}
+    values: dict[str, Any] = {}
     for setting in SETTINGS:
         value = setting.default
         env = environ.get(f"RUHRGRAPH_{setting.name}")
         if env is not None:
             value = env
-        config[setting.name] = _coerce(setting, value)
-    for name, value in (overrides or {}).items():
-        if name in _BY_NAME:
-            config[name] = _coerce(_BY_NAME[name], value)
-        else:
-            config[name] = value
-    return config
+        if setting.name in overrides:
+            value = overrides[setting.name]
+        values[setting.field] = _coerce(setting, value)
+    return Settings(**values)
+
+
+def others(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The names in ``overrides`` that are no setting (e.g. Flask's own ``TESTING``)."""
+    return {name: value for name, value in (overrides or {}).items() if name not in _BY_NAME}
 
 
 def markdown() -> str:

@@ -46,6 +46,13 @@ FORMATS = "http://www.w3.org/ns/formats/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+#: Controlled lists whose IRIs are settings' defaults (licence, publisher type, contributor).
+DCATDE_LICENCES = "http://dcat-ap.de/def/licenses/"
+DCATDE_CONTRIBUTORS = "http://dcat-ap.de/def/contributors/"
+ADMS_PUBLISHER_TYPES = "http://purl.org/adms/publishertype/"
+#: XML namespaces of documents the web tier writes (charts and maps, sitemaps).
+SVG = "http://www.w3.org/2000/svg"
+SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 class RG(DefinedNamespace):
     """ruhrgraph ontology: https://w3id.org/ruhrgraph/ontology#"""

@@ -24,7 +24,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VOID
 
 from ruhrgraph.iris import Iris
-from ruhrgraph.web.opendata.routes import sitemap_documents
+from ruhrgraph.web.opendata.crawlers import sitemap_documents
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")

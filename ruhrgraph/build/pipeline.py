@@ -37,14 +37,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ruhrgraph import __version__
-from ruhrgraph.store import releases as inuse
 from ruhrgraph import store as rstore
-from ruhrgraph.store.integrity import sha256_file
-from ruhrgraph.iris import DEFAULT_BASE, Iris
-from ruhrgraph.graph.mapping import PREFIXES, BuildInfo, Mapper, MappingError, SourceFile, meta
 from ruhrgraph.build.scale import replicas
+from ruhrgraph.config import ROOT
+from ruhrgraph.graph.mapping import PREFIXES, BuildInfo, Mapper, MappingError, SourceFile, meta
+from ruhrgraph.iris import DEFAULT_BASE, Iris
+from ruhrgraph.store import releases as inuse
+from ruhrgraph.store.integrity import sha256_file
 
-from ruhrgraph.config import ROOT  # noqa: E402
 ONTOLOGY = ROOT / "ontology" / "ruhrgraph.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 DUMP_NAME = "ruhrgraph"
@@ -248,9 +248,9 @@ def _locator(iris: Iris, graph, source: Path, reference_dir: Path) -> Callable[[
 
 
 def _read_inputs(source: Path, reference_dir: Path):
+    from ruhrgraph.extract import ReadError
     from ruhrgraph.link import export
     from ruhrgraph.link import reference as ref
-    from ruhrgraph.extract import ReadError
 
     try:
         reference = ref.load(reference_dir)

@@ -71,14 +71,14 @@ def _agents(graph: Graph, pub: Publication) -> None:
     settings, publisher, contact = pub.settings, _publisher(pub), _contact(pub)
     graph.add((publisher, RDF.type, FOAF.Agent))
     graph.add((publisher, RDF.type, FOAF.Organization))
-    graph.add((publisher, FOAF.name, Literal(str(settings["PUBLISHER_NAME"]))))
-    graph.add((publisher, DCTERMS.type, URIRef(settings["PUBLISHER_TYPE"])))
-    graph.add((publisher, FOAF.homepage, URIRef(settings["PUBLISHER_URL"])))
+    graph.add((publisher, FOAF.name, Literal(settings.publisher_name)))
+    graph.add((publisher, DCTERMS.type, URIRef(settings.publisher_type)))
+    graph.add((publisher, FOAF.homepage, URIRef(settings.publisher_url)))
     graph.add((contact, RDF.type, VCARD.Kind))
     graph.add((contact, RDF.type, VCARD.Organization))
-    graph.add((contact, VCARD.fn, Literal(str(settings["PUBLISHER_NAME"]))))
-    graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings['CONTACT_EMAIL']}")))
-    graph.add((contact, VCARD.hasURL, URIRef(settings["PUBLISHER_URL"])))
+    graph.add((contact, VCARD.fn, Literal(settings.publisher_name)))
+    graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings.contact_email}")))
+    graph.add((contact, VCARD.hasURL, URIRef(settings.publisher_url)))
 
 
 def _catalogue(graph: Graph, pub: Publication) -> None:
@@ -127,8 +127,8 @@ def _dataset(graph: Graph, pub: Publication) -> None:
     graph.add((dataset, DCTERMS.conformsTo, URIRef(ns.ONTOLOGY)))
     for source in pub.sources:
         graph.add((dataset, PROV.wasDerivedFrom, URIRef(source)))
-    if pub.settings.get("CONTRIBUTOR_ID"):
-        graph.add((dataset, DCATDE.contributorID, URIRef(pub.settings["CONTRIBUTOR_ID"])))
+    if pub.settings.contributor_id:
+        graph.add((dataset, DCATDE.contributorID, URIRef(pub.settings.contributor_id)))
 
 
 def _spatial(graph: Graph, pub: Publication, dataset) -> None:
@@ -166,7 +166,7 @@ def _temporal(graph: Graph, pub: Publication, dataset) -> None:
 def _licence(graph: Graph, pub: Publication, subject) -> None:
     graph.add((subject, DCTERMS.license, URIRef(pub.licence)))
     graph.add((subject, DCATDE.licenseAttributionByText,
-               Literal(str(pub.settings["ATTRIBUTION"]), lang="de")))
+               Literal(pub.settings.attribution, lang="de")))
 
 
 def _distribution(graph: Graph, pub: Publication, subject, *, titles, descriptions,

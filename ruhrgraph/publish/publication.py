@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
 from ruhrgraph import namespaces as ns
+from ruhrgraph.config import Settings
 from ruhrgraph.iris import Iris
 from ruhrgraph.publish.statistics import Summary
 
@@ -132,7 +133,7 @@ class Site:
 class Publication:
     """Everything the descriptions are made of."""
 
-    settings: Mapping[str, Any]
+    settings: Settings
     iris: Iris
     site: Site
     summary: Summary
@@ -152,7 +153,7 @@ class Publication:
 
     @property
     def licence(self) -> str:
-        return str(self.settings["LICENSE"])
+        return str(self.settings.license)
 
     @property
     def licence_name(self) -> str:

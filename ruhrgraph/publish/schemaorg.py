@@ -16,9 +16,9 @@ from ruhrgraph.publish.publication import GEONAMES_NRW, KEYWORDS, Publication
 def schema_org(pub: Publication) -> dict[str, Any]:
     """A schema.org ``Dataset`` for the HTML pages (what dataset search engines read)."""
     site, settings = pub.site, pub.settings
-    organisation = {"@type": "Organization", "name": str(settings["PUBLISHER_NAME"]),
-                    "url": str(settings["PUBLISHER_URL"]),
-                    "email": str(settings["CONTACT_EMAIL"])}
+    organisation = {"@type": "Organization", "name": settings.publisher_name,
+                    "url": settings.publisher_url,
+                    "email": settings.contact_email}
     data: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "Dataset",

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ruhrgraph import store
+from ruhrgraph.config import Settings
 from ruhrgraph.query.bindings import inline_values
 from ruhrgraph.query.remote import RemoteBackend
 from ruhrgraph.store import integrity
@@ -98,20 +99,20 @@ def _split(query: str, bindings) -> tuple[dict | None, str]:
     return single, inline_values(query, rows) if rows else query
 
 
-def release_dir(settings: dict[str, Any]) -> Path:
+def release_dir(settings: Settings) -> Path:
     """The build being served: ``STORE_DIR``'s parent, or ``BUILD_DIR/current`` resolved."""
-    if settings.get("STORE_DIR"):
-        return Path(settings["STORE_DIR"]).resolve().parent
-    return (Path(settings["BUILD_DIR"]) / "current").resolve()
+    if settings.store_dir:
+        return Path(settings.store_dir).resolve().parent
+    return (Path(settings.build_dir) / "current").resolve()
 
 
-def store_dir(settings: dict[str, Any]) -> Path:
-    if settings.get("STORE_DIR"):
-        return Path(settings["STORE_DIR"]).resolve()
+def store_dir(settings: Settings) -> Path:
+    if settings.store_dir:
+        return Path(settings.store_dir).resolve()
     return release_dir(settings) / "store"
 
 
-def build_info(settings: dict[str, Any]) -> BuildInfo:
+def build_info(settings: Settings) -> BuildInfo:
     release = release_dir(settings)
     manifest: dict[str, Any] = {}
     path = release / "manifest.json"
@@ -138,20 +139,20 @@ def build_info(settings: dict[str, Any]) -> BuildInfo:
     return BuildInfo(build_id, created, manifest)
 
 
-def open_backend(settings: dict[str, Any]) -> LocalBackend | RemoteBackend:
-    if settings.get("BACKEND"):
-        return RemoteBackend(settings["BACKEND"], float(settings["QUERY_TIMEOUT"]))
-    if settings.get("VERIFY_STORE", True):
+def open_backend(settings: Settings) -> LocalBackend | RemoteBackend:
+    if settings.backend:
+        return RemoteBackend(settings.backend, settings.query_timeout)
+    if settings.verify_store:
         integrity.verify(store_dir(settings))
     local = LocalBackend(store.ReadStore.open(store_dir(settings)))
     local.release_lock = inuse.hold(release_dir(settings))  # no build prunes it while served
     return local
 
 
-def remote_build_info(settings: dict[str, Any]) -> BuildInfo:
+def remote_build_info(settings: Settings) -> BuildInfo:
     """With a remote backend the data version is the local build's, if any, else the URL."""
     try:
         return build_info(settings)
     except OSError:
-        return BuildInfo("remote-" + os.path.basename(settings["BACKEND"]),
+        return BuildInfo("remote-" + os.path.basename(settings.backend),
                          datetime.now(UTC), {})

@@ -9,6 +9,7 @@ blueprints listed in :data:`BLUEPRINTS`: add a page module by adding it there.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,14 +33,15 @@ from ruhrgraph.web.endpoint.fastpath import FastPath
 from ruhrgraph.web.ops import errors
 from ruhrgraph.web.ops import monitoring as ops
 
-#: Modules under ``ruhrgraph.web`` whose ``bp`` blueprint the app registers, in order.
-BLUEPRINTS: tuple[str, ...] = ("endpoint.sparql", "opendata.routes", "pages.routes",
-                               "pages.queries", "pages.sources", "ops.openapi")
+#: Modules under ``ruhrgraph.web`` whose ``bp`` blueprint the app registers, in order (a
+#: blueprint two modules share, ``opendata``'s, is registered once, when first named).
+BLUEPRINTS: tuple[str, ...] = ("endpoint.sparql", "opendata.catalog", "opendata.crawlers",
+                               "pages.routes", "pages.queries", "pages.sources", "openapi")
 
 
 @dataclass
 class State:
-    settings: dict[str, Any]
+    settings: cfg.Settings  # read once, typed: the only place the app keeps them
     backend: LocalBackend | Remote
     backend_name: str
     build: BuildInfo
@@ -56,42 +58,49 @@ def state() -> State:
     return current_app.extensions["ruhrgraph"]
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """A Flask app serving the built graph; ``config`` overrides settings (see config.py)."""
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """A Flask app serving the built graph; ``config`` overrides settings (see config.py) by
+    name; names that are no setting go to ``app.config`` (Flask's own, e.g. ``TESTING``)."""
     settings = cfg.load(config)
     app = Flask(__name__)
-    app.config.update(settings)
+    app.config.update(cfg.others(config))
     # A form-encoded query may be three times its size; refuse bigger bodies unread (413).
-    app.config["MAX_CONTENT_LENGTH"] = 3 * int(settings["MAX_QUERY_BYTES"]) + 65536
+    app.config["MAX_CONTENT_LENGTH"] = 3 * settings.max_query_bytes + 65536
     app.json.sort_keys = False
     backend = open_backend(settings)
     remote = isinstance(backend, Remote)
     app.extensions["ruhrgraph"] = State(
         settings=settings,
         backend=backend,
-        backend_name=settings["BACKEND"] if remote else "embedded",
+        backend_name=settings.backend if remote else "embedded",
         build=remote_build_info(settings) if remote else build_info(settings),
-        cache=ResultCache(int(settings["CACHE_SIZE"]), int(settings["CACHE_MAX_BYTES"]),
-                          int(settings["CACHE_ENTRY_MAX_BYTES"]),
-                          float(settings["CACHE_MAX_AGE"]) if remote else 0.0),
-        executor=Executor(int(settings["QUERY_THREADS"])),
-        iris=Iris(settings["BASE_IRI"]),
-        allowlist=frozenset(settings["SERVICE_ALLOWLIST"].split()),
+        cache=ResultCache(settings.cache_size, settings.cache_max_bytes,
+                          settings.cache_entry_max_bytes,
+                          settings.cache_max_age if remote else 0.0),
+        executor=Executor(settings.query_threads),
+        iris=Iris(settings.base_iri),
+        allowlist=frozenset(settings.service_allowlist.split()),
     )
     errors.register(app)
     ops.register(app)
+    _wrap(app, settings, remote)
+    # Every module first: one may add routes to another's blueprint (opendata.crawlers).
+    modules = [importlib.import_module(f"ruhrgraph.web.{name}") for name in BLUEPRINTS]
+    for blueprint in dict.fromkeys(module.bp for module in modules):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _wrap(app: Flask, settings: cfg.Settings, remote: bool) -> None:
+    """The WSGI layers around Flask: the fast path and the store watch (embedded only)."""
+    if remote:
+        return
     flask_wsgi = app.wsgi_app
-    app.wsgi_app = FastPath(app.wsgi_app, int(settings["CACHE_SIZE"]),
-                            int(settings["CACHE_MAX_BYTES"]),
-                            int(settings["CACHE_ENTRY_MAX_BYTES"]),
-                            bool(settings["ACCESS_LOG"])) if not remote else app.wsgi_app
-    seconds = float(settings["STORE_WATCH_SECONDS"])
-    if not remote and seconds > 0:  # after open_backend's full check: the baseline is intact
+    app.wsgi_app = FastPath(app.wsgi_app, settings.cache_size, settings.cache_max_bytes,
+                            settings.cache_entry_max_bytes, settings.access_log)
+    seconds = settings.store_watch_seconds
+    if seconds > 0:  # after open_backend's full check: the baseline is intact
         watch = app.extensions["ruhrgraph"].watch = StoreWatch(
-            store_dir(settings), settings["STORE_BASELINE"] or None)
+            store_dir(settings), settings.store_baseline or None)
         watch.start(seconds)
         app.wsgi_app = ops.Watched(app.wsgi_app, flask_wsgi, watch, seconds)
-    for name in BLUEPRINTS:
-        module = importlib.import_module(f"ruhrgraph.web.{name}")
-        app.register_blueprint(module.bp)
-    return app

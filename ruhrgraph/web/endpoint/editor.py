@@ -57,7 +57,7 @@ def page(query: str) -> Response:
     st = state()
     canned = st.extras.get("examples")
     if canned is None:
-        canned = st.extras["examples"] = examples(st.settings["QUERIES_DIR"])
+        canned = st.extras["examples"] = examples(st.settings.queries_dir)
     prefixes = description.prefixes(st.iris)
     formats = {"results": [{"name": f.name, "media_type": f.media_type, "ext": f.extension}
                            for f in negotiation.RESULTS],
@@ -66,7 +66,7 @@ def page(query: str) -> Response:
     html = render_template(
         "sparql.html", query=query or _starter(description.prologue(st.iris)),
         autorun=bool(query), examples=canned, prefixes=prefixes, formats=formats,
-        base=st.iris.base, build=st.build, timeout=st.settings["QUERY_TIMEOUT"],
-        max_rows=st.settings["MAX_RESULT_ROWS"])
+        base=st.iris.base, build=st.build, timeout=st.settings.query_timeout,
+        max_rows=st.settings.max_result_rows)
     return Response(html, 200, content_type="text/html; charset=utf-8",
                     headers={"Vary": "Accept", "Cache-Control": "no-cache"})

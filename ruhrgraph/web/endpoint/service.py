@@ -5,29 +5,8 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from ruhrgraph.iris import KINDS, Iris
-from ruhrgraph.namespaces import ONTOLOGY_NS
+from ruhrgraph.namespaces import DCTERMS, FORMATS, PREFIXES, RDFS, SD
 from ruhrgraph.web.endpoint.negotiation import GRAPHS, RESULTS
-
-#: Vocabulary prefixes offered in the query editor and used in Turtle output.
-VOCABULARIES = {
-    "rg": ONTOLOGY_NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "http://schema.org/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "time": "http://www.w3.org/2006/time#",
-    "geo": "http://www.opengis.net/ont/geosparql#",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-}
 
 _W3C_FORMAT = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML",
                "csv": "SPARQL_Results_CSV", "tsv": "SPARQL_Results_TSV", "turtle": "Turtle",
@@ -36,9 +15,10 @@ _W3C_FORMAT = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML",
 
 
 def prefixes(iris: Iris) -> dict[str, str]:
-    """Vocabulary prefixes plus one per entity kind (``project:`` -> ``{base}project/``)."""
-    entity = {kind: f"{iris.base}{kind}/" for kind in KINDS if kind not in VOCABULARIES}
-    return {**VOCABULARIES, **entity}
+    """The one prefix table (``namespaces.PREFIXES``) plus one per entity kind
+    (``project:`` -> ``{base}project/``): the editor's prologue, Turtle results."""
+    entity = {kind: f"{iris.base}{kind}/" for kind in KINDS if kind not in PREFIXES}
+    return {**PREFIXES, **entity}
 
 
 def prologue(iris: Iris) -> str:
@@ -48,7 +28,7 @@ def prologue(iris: Iris) -> str:
 def service_description(iris: Iris, endpoint: str, graphs: list[str],
                         allowlist: frozenset[str]) -> str:
     """Turtle: the service at ``endpoint``, its language, features, formats and dataset."""
-    formats = ", ".join(f"<http://www.w3.org/ns/formats/{_W3C_FORMAT[f.name]}>"
+    formats = ", ".join(f"<{FORMATS}{_W3C_FORMAT[f.name]}>"
                         for f in (*RESULTS, *GRAPHS))
     features = ["sd:UnionDefaultGraph"]
     if allowlist:
@@ -57,9 +37,9 @@ def service_description(iris: Iris, endpoint: str, graphs: list[str],
                     for g in graphs)
     void = urljoin(endpoint, ".well-known/void")  # the VoID of the dataset (web/opendata.py)
     return (
-        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n"
-        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f"@prefix sd: <{SD}> .\n"
+        f"@prefix dcterms: <{DCTERMS}> .\n"
+        f"@prefix rdfs: <{RDFS}> .\n"
         f"<{iris.service()}> a sd:Service ;\n"
         f"    sd:endpoint <{endpoint}> ;\n"
         "    dcterms:title \"ruhrgraph SPARQL endpoint\"@en ;\n"

@@ -15,10 +15,10 @@ from email.utils import format_datetime
 from flask import Blueprint, Response, g, request
 
 from ruhrgraph import store
+from ruhrgraph.namespaces import SD
 from ruhrgraph.query import guard
 from ruhrgraph.query.cache import etag_for
 from ruhrgraph.query.executor import QueryTimeout
-from ruhrgraph.query.remote import RemoteError
 from ruhrgraph.web import state
 from ruhrgraph.web.endpoint import editor, negotiation
 from ruhrgraph.web.endpoint import service as description
@@ -104,9 +104,9 @@ def endpoint() -> Response:
     query, default_graphs, named_graphs = _operation()
     if query is None:
         return _describe(st)
-    if len(query.encode("utf-8")) > int(st.settings["MAX_QUERY_BYTES"]):
+    if len(query.encode("utf-8")) > st.settings.max_query_bytes:
         raise ApiError(413, "Content Too Large", f"the query is longer than "
-                       f"{st.settings['MAX_QUERY_BYTES']} bytes")
+                       f"{st.settings.max_query_bytes} bytes")
     for iri in (*default_graphs, *named_graphs):
         if not guard.dataset_iri_ok(iri) or not store.valid_iri(iri):
             raise ApiError(400, "Bad Request", f"dataset IRI {iri!r} is not an http(s) or urn "
@@ -128,14 +128,14 @@ def endpoint() -> Response:
     if analysis.cacheable:
         etag = etag_for(key)
         headers["ETag"] = f'W/"{etag}"'
-        headers["Cache-Control"] = f"public, max-age={int(st.settings['CACHE_MAX_AGE'])}"
+        headers["Cache-Control"] = f"public, max-age={st.settings.cache_max_age}"
         if request.if_none_match.contains_weak(etag):
             metrics.CACHE.labels("not_modified").inc()
             g.log["cache"] = "304"
             return Response(status=304, headers=headers)
         entry = st.cache.get(key)
         if entry is None:  # one request per worker computes it, the others wait for it
-            timeout = float(st.settings["QUERY_TIMEOUT"])
+            timeout = st.settings.query_timeout
             waited = time.perf_counter()
             with st.cache.single_flight(key, timeout) as leader:
                 entry = None if leader else st.cache.get(key)
@@ -161,7 +161,7 @@ def endpoint() -> Response:
 
 
 def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs):
-    max_rows = int(st.settings["MAX_RESULT_ROWS"])
+    max_rows = st.settings.max_result_rows
     marker = st.iris.service() + "#truncated"
     prefixes = description.prefixes(st.iris)
 
@@ -180,28 +180,8 @@ def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs):
             body = _mark_truncated(body, fmt.name, marker)
         return body, result.rows, result.truncated
 
-    timeout = float(st.settings["QUERY_TIMEOUT"])
     started = time.perf_counter()
-    try:
-        body, rows, truncated = st.executor.run(work, timeout)
-    except QueryTimeout as error:
-        metrics.TIMEOUTS.inc()
-        g.recycle = st.backend.recycle_on_timeout
-        g.log["timeout"] = True
-        raise ApiError(503, "Query Timeout", f"{error}; simplify it or add a LIMIT",
-                       headers={"Retry-After": "1"}, timeout=timeout) from None
-    except store.QuerySyntaxError as error:
-        metrics.ERRORS.labels("syntax").inc()
-        raise ApiError(400, "Query Syntax Error", error.message, line=error.line,
-                       column=error.column) from None
-    except RemoteError as error:
-        metrics.ERRORS.labels("remote").inc()
-        title = {400: "Query Syntax Error", 504: "Query Timeout"}.get(error.status,
-                                                                       "Bad Gateway")
-        raise ApiError(error.status, title, str(error)) from None
-    except store.StoreError as error:
-        metrics.ERRORS.labels("backend").inc()
-        raise ApiError(502, "Bad Gateway", str(error)) from None
+    body, rows, truncated = st.executor.run(work, st.settings.query_timeout)
     elapsed = time.perf_counter() - started
     metrics.QUERY_TIME.labels(st.backend_name if st.backend_name == "embedded"
                               else "remote").observe(elapsed)
@@ -225,7 +205,7 @@ def _answer(body: bytes, content_type: str, rows: int, truncated: bool,
     response = Response(body, 200, content_type=content_type, headers=headers)
     response.headers["RuhrGraph-Rows"] = str(rows)
     if truncated:
-        response.headers["RuhrGraph-Truncated"] = f"true; limit={st.settings['MAX_RESULT_ROWS']}"
+        response.headers["RuhrGraph-Truncated"] = f"true; limit={st.settings.max_result_rows}"
     return response
 
 
@@ -238,6 +218,6 @@ def _describe(st) -> Response:
         graphs = st.extras["graph_names"] = st.backend.graph_names()
     turtle = description.service_description(st.iris, request.base_url, graphs, st.allowlist)
     body = store.rdf_to(turtle.encode("utf-8"), "text/turtle", fmt.name,
-                        prefixes={"sd": description.VOCABULARIES["sd"]})
+                        prefixes={"sd": SD})
     return Response(body, 200, content_type=fmt.content_type,
                     headers={"Vary": "Accept", **_validators(st)})

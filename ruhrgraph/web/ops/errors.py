@@ -1,16 +1,25 @@
 """The one place that turns errors into 4xx/5xx answers: plain text, JSON or HTML, by Accept.
 
-Raise :class:`ApiError` (or a werkzeug ``HTTPException``) anywhere in a view; unexpected
-exceptions become a 500 that names no internals.
+Raise :class:`ApiError` (or a werkzeug ``HTTPException``) anywhere in a view. The domain
+errors of evaluating a query (timeout, syntax, remote endpoint, store) are let rise: the
+table :data:`DOMAIN_ERRORS` gives each its answer, on ``/sparql`` and on the pages, and
+their handler counts them in the metrics. Unexpected exceptions become a 500 that names no
+internals.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, Response, current_app, json, render_template, request
+from flask import Flask, Response, current_app, g, json, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from ruhrgraph.query.executor import QueryTimeout
+from ruhrgraph.query.remote import RemoteError
+from ruhrgraph.store import QuerySyntaxError, StoreError
+from ruhrgraph.web.ops import metrics
 
 log = logging.getLogger("ruhrgraph.web")
 
@@ -50,6 +59,68 @@ def render(error: ApiError) -> Response:
     return response
 
 
+@dataclass(frozen=True)
+class Answer:
+    """How a domain error is answered: ``endpoint`` and ``page`` are the message on
+    ``/sparql`` and on a page (``str.format`` with ``error``); ``metric`` is its label in
+    ``ruhrgraph_query_errors_total`` (a timeout counts in ``ruhrgraph_query_timeouts_total``)."""
+
+    status: int
+    title: str
+    metric: str
+    endpoint: str
+    page: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+#: domain error -> its answer; the most specific class of an error chooses (Flask's rule).
+DOMAIN_ERRORS: dict[type[Exception], Answer] = {
+    QueryTimeout: Answer(503, "Query Timeout", "timeout", "{error}; simplify it or add a LIMIT",
+                         "{error}; try again later", {"Retry-After": "1"}),
+    QuerySyntaxError: Answer(400, "Query Syntax Error", "syntax", "{error.message}",
+                             "{error.message}"),
+    RemoteError: Answer(502, "Bad Gateway", "remote", "{error}",
+                        "the SPARQL backend failed: {error}"),
+    StoreError: Answer(502, "Bad Gateway", "backend", "{error}", "the store failed: {error}"),
+}
+
+#: On ``/sparql`` a remote endpoint's own status passes through, with its title.
+_REMOTE_TITLES = {400: "Query Syntax Error", 504: "Query Timeout"}
+
+
+def _details(error: Exception) -> dict[str, Any]:
+    """What the endpoint's JSON answer adds: the timeout, or the syntax error's position."""
+    if isinstance(error, QueryTimeout):
+        return {"timeout": error.seconds}
+    if isinstance(error, QuerySyntaxError):
+        return {"line": error.line, "column": error.column}
+    return {}
+
+
+def _count(error: Exception, answer: Answer) -> None:
+    if isinstance(error, QueryTimeout):
+        metrics.TIMEOUTS.inc()
+        g.recycle = current_app.extensions["ruhrgraph"].backend.recycle_on_timeout
+        log = getattr(g, "log", None)
+        if log is not None:
+            log["timeout"] = True
+    else:
+        metrics.ERRORS.labels(answer.metric).inc()
+
+
+def _domain(error: Exception) -> Response:
+    answer = next(DOMAIN_ERRORS[kind] for kind in type(error).__mro__ if kind in DOMAIN_ERRORS)
+    _count(error, answer)
+    if request.blueprint != "sparql":
+        return render(ApiError(answer.status, answer.title, answer.page.format(error=error),
+                               headers=dict(answer.headers)))
+    status, title = answer.status, answer.title
+    if isinstance(error, RemoteError):
+        status, title = error.status, _REMOTE_TITLES.get(error.status, title)
+    return render(ApiError(status, title, answer.endpoint.format(error=error),
+                           headers=dict(answer.headers), **_details(error)))
+
+
 def _http(error: HTTPException) -> Response:
     headers = {}
     if error.code == 405 and error.valid_methods:
@@ -66,5 +137,7 @@ def _unexpected(error: Exception) -> Response:
 
 def register(app: Flask) -> None:
     app.register_error_handler(ApiError, render)
+    for kind in DOMAIN_ERRORS:
+        app.register_error_handler(kind, _domain)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)

@@ -41,7 +41,7 @@ MEMORY_CHECK_SECONDS = 0.1
 
 
 def post_fork(server, worker):  # gunicorn hook, in the new worker before it loads the app
-    cap_mb = _config.load()["WORKER_MEMORY_MB"]
+    cap_mb = _config.load().worker_memory_mb
     if cap_mb > 0:
         threading.Thread(target=_watch_memory, args=(worker.log, cap_mb << 20),
                          name="ruhrgraph-memory-cap", daemon=True).start()

@@ -109,13 +109,14 @@ def _after(response: Response) -> Response:
     elapsed = time.perf_counter() - getattr(g, "started", time.perf_counter())
     metrics.REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
     metrics.LATENCY.labels(endpoint).observe(elapsed)
-    if current_app.config.get("ACCESS_LOG"):
+    settings = current_app.extensions["ruhrgraph"].settings
+    if settings.access_log:
         entry = {"ts": round(time.time(), 3), "method": request.method, "path": request.path,
                  "status": response.status_code, "ms": round(elapsed * 1000, 2),
                  "bytes": response.content_length, "remote": request.remote_addr,
                  **getattr(g, "log", {})}
         access_log.info(json.dumps(entry, default=str))
-    if getattr(g, "recycle", False) and current_app.config.get("RECYCLE_ON_TIMEOUT") and \
+    if getattr(g, "recycle", False) and settings.recycle_on_timeout and \
             request.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn"):
         response.call_on_close(_recycle)
     return response
@@ -142,7 +143,7 @@ def _preflight() -> Response | None:
 
 
 def register(app: Flask) -> None:
-    if app.config.get("ACCESS_LOG") and not access_log.handlers:
+    if app.extensions["ruhrgraph"].settings.access_log and not access_log.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         access_log.addHandler(handler)

@@ -162,5 +162,5 @@ def home() -> dict:
             "ministries": ministries()["ministries"],
             "top_places": [p for p in place_list["places"] if p["projects"]][:8],
             "map": place_list["map"], "source": src, "build": st.build,
-            "licence": st.settings["LICENSE"], "attribution": st.settings["ATTRIBUTION"],
+            "licence": st.settings.license, "attribution": st.settings.attribution,
             "organisations": organisations()["organisations"][:8]}

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from ruhrgraph.namespaces import SVG
+
 CATALOGUE_YEAR = 2020
 
 
@@ -20,7 +22,7 @@ def _svg(width: float, height: float, title: str, body: list[str], css: str) -> 
     return Markup(  # noqa: S704
                   f'<svg class="chart {css}" viewBox="0 0 {width:.0f} {height:.0f}" '
                   f'role="img" aria-label="{escape(title)}" '
-                  f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+                  f'xmlns="{SVG}"><title>{escape(title)}</title>'
                   + "".join(body) + "</svg>")
 
 

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ruhrgraph.namespaces import DCAT, OA, PROV, RDF, RDFS, SCHEMA, SKOS
+from ruhrgraph.namespaces import DCTERMS as DCT
 from ruhrgraph.namespaces import ONTOLOGY_NS as RG
 from ruhrgraph.web import state
 from ruhrgraph.web.pages import lookup
-from ruhrgraph.web.pages.terms import DCT, OA, PROV, RDF, RDFS, SKOS, Linker
+from ruhrgraph.web.pages.terms import Linker
 
 _MENTIONS = {RG + "mentionsPlace": "place", RG + "mentionsOrganisation": "organisation",
              RG + "mentionsMinistry": "ministry", RG + "mentionsProject": "project"}
-DCAT = "http://www.w3.org/ns/dcat#"
 #: What a mention's target and selectors are asked for.
 _TARGET = [RG + "firstLine", OA + "hasSource", OA + "hasSelector"]
 _SELECTOR = [OA + "exact", OA + "start"]
@@ -44,8 +45,8 @@ def _paged(predicates: list[str], iri: str, page: int) -> tuple[list, int, int, 
     """Page ``page`` of the projects linking to ``iri`` by one of ``predicates``: the
     projects (IRI terms), how many in all, how many pages, and whether in code order. The
     engine counts; a long list is read only up to the end of the page asked for."""
-    size = int(state().settings["PAGE_LIST_SIZE"])
-    sortable = int(state().settings["PAGE_LIST_SORTED"])
+    size = state().settings.page_list_size
+    sortable = state().settings.page_list_sorted
     bound = [lookup.iri(p) for p in predicates]
     target = lookup.iri(iri)
     total = lookup.counts(p=bound, o=target).get(iri, 0)
@@ -150,7 +151,7 @@ def project(iri: str, named_page: int = 1) -> dict | None:
 def _measures(found: lookup.Resources, measures, source: str, linker: Linker) -> list[dict]:
     out = []
     for m in measures:
-        values = [found.value(m, pr) for pr in ("http://schema.org/position", RDFS + "label",
+        values = [found.value(m, pr) for pr in (SCHEMA + "position", RDFS + "label",
                                                 RG + "measureKind", PROV + "wasDerivedFrom")]
         if None in values:
             continue

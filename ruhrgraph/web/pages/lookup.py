@@ -3,7 +3,8 @@
 Every query goes through the state's backend (the embedded store or a remote endpoint) in
 the query executor, under the configured timeout. Values are bound with ``bindings`` (the
 embedded store's substitutions, or an inline VALUES block the backend writes for a remote
-endpoint), never pasted into the text. Failures become :class:`ApiError` answers.
+endpoint), never pasted into the text. Failures (timeout, store, remote endpoint) rise to
+the one table of answers in ``web.ops.errors``.
 """
 
 from __future__ import annotations
@@ -14,26 +15,13 @@ from collections.abc import Mapping
 from flask import g
 
 from ruhrgraph import store
-from ruhrgraph.query.executor import QueryTimeout
-from ruhrgraph.query.remote import RemoteError
+from ruhrgraph.namespaces import PREFIXES as NAMESPACES
+from ruhrgraph.namespaces import RDFS, SKOS
 from ruhrgraph.web import state
-from ruhrgraph.web.ops import metrics
-from ruhrgraph.web.ops.errors import ApiError
-from ruhrgraph.web.pages.terms import RDFS, SKOS, pick_label
+from ruhrgraph.web.pages.terms import pick_label
 
-PREFIXES = """PREFIX rg: <https://w3id.org/ruhrgraph/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX dcat: <http://www.w3.org/ns/dcat#>
-PREFIX schema: <http://schema.org/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+#: The prologue of the pages' own queries: the one prefix table (``namespaces.PREFIXES``).
+PREFIXES = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in NAMESPACES.items())
 
 
 def iri(value: str) -> object:
@@ -48,28 +36,17 @@ def run(query: str, bindings: Mapping[str, object] | None = None, *,
         form: str = "SELECT", max_rows: int | None = None) -> store.Result:
     """The complete result of one of our queries, ``bindings`` bound as typed terms."""
     st = state()
-    limit = int(max_rows or st.settings["MAX_RESULT_ROWS"])
+    limit = max_rows or st.settings.max_result_rows
     return _timed(lambda: st.backend.evaluate(query, form, max_rows=limit,
                                               bindings=dict(bindings or {})))
 
 
 def _timed(work):
-    """``work()`` in the query executor under the configured timeout; failures as
-    :class:`ApiError` answers; the time it took in the request's log."""
+    """``work()`` in the query executor under the configured timeout (its failures rise to
+    ``web.ops.errors``); the time it took in the request's log."""
     st = state()
-    timeout = float(st.settings["QUERY_TIMEOUT"])
     started = time.perf_counter()
-    try:
-        result = st.executor.run(work, timeout)
-    except QueryTimeout as error:
-        metrics.TIMEOUTS.inc()
-        g.recycle = st.backend.recycle_on_timeout
-        raise ApiError(503, "Query Timeout", f"{error}; try again later",
-                       headers={"Retry-After": "1"}) from None
-    except RemoteError as error:
-        raise ApiError(502, "Bad Gateway", f"the SPARQL backend failed: {error}") from None
-    except store.StoreError as error:
-        raise ApiError(502, "Bad Gateway", f"the store failed: {error}") from None
+    result = st.executor.run(work, st.settings.query_timeout)
     log = getattr(g, "log", None)
     if log is not None:
         log["query_ms"] = round(log.get("query_ms", 0) + (time.perf_counter() - started)
@@ -82,7 +59,7 @@ def select(query: str, bindings: Mapping[str, object] | None = None, *,
            max_rows: int | None = None) -> list[dict[str, object]]:
     """Rows (dicts of terms, unbound variables left out) of a SELECT of ours."""
     st = state()
-    limit = int(max_rows or st.settings["MAX_RESULT_ROWS"])
+    limit = max_rows or st.settings.max_result_rows
     return _timed(lambda: st.backend.rows(PREFIXES + query, max_rows=limit,
                                           bindings=dict(bindings or {})))
 

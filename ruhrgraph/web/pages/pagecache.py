@@ -27,7 +27,7 @@ def respond(key: tuple[Hashable, ...], render: Callable[[], Rendered],
     full_key = ("page", *key, st.build.build_id)
     etag = etag_for(full_key)
     common = {"Last-Modified": format_datetime(st.build.created, usegmt=True),
-              "Cache-Control": f"public, max-age={int(st.settings['CACHE_MAX_AGE'])}",
+              "Cache-Control": f"public, max-age={st.settings.cache_max_age}",
               **(headers or {})}
     log = getattr(g, "log", None)
     if request.if_none_match.contains(etag) or "*" in request.if_none_match:

@@ -45,7 +45,7 @@ def canned_queries() -> dict[str, canned.CannedQuery]:
     found = st.extras.get("canned")
     if found is None:
         found = st.extras["canned"] = {q.name: q for q in
-                                       canned.load_all(st.settings["QUERIES_DIR"])}
+                                       canned.load_all(st.settings.queries_dir)}
     return found
 
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from ruhrgraph import store
+from ruhrgraph.namespaces import OA, ONTOLOGY, PROV, RDF, RDFS, SKOS
 from ruhrgraph.namespaces import ONTOLOGY_NS as RG
 from ruhrgraph.query.bindings import inline_values
 from ruhrgraph.web import state
 from ruhrgraph.web.pages import lookup
-from ruhrgraph.web.pages.terms import OA, PROV, RDF, RDFS, SKOS, Linker, Shown, pick_label
+from ruhrgraph.web.pages.terms import Linker, Shown, pick_label
 
 PAGE = 20  # incoming links shown per property and page
 # Up to PAGEABLE links are read and sorted here (ORDER BY under substitutions took 60 ms
@@ -26,7 +27,7 @@ PAGE = 20  # incoming links shown per property and page
 # in the store's order, and the whole list as a SPARQL query. Likewise the values of a
 # large resource's property: the first in the index's order (ORDER BY read every triple of
 # the store under substitutions, x100: 300 ms, not 0.6 ms).
-_IN_ALL = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+_IN_ALL = f"PREFIX rdfs: <{RDFS}>\n" + """\
 # Every resource linking to one resource by one property, with labels.
 SELECT ?resource ?property ?linked ?label
 WHERE {
@@ -101,7 +102,7 @@ def _shown(triples) -> tuple[list, dict[tuple[str, str], int]]:
     """The triples a page shows: of a subject's values of one property, the first
     PAGE_VALUES_SHOWN in IRI order when there are more (a programme has a part per project);
     and how many were left out, by (subject, property)."""
-    shown_max = _setting("PAGE_VALUES_SHOWN")
+    shown_max = state().settings.page_values_shown
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for t in triples:
         groups[(t[0].value, t[1].value)].append(t)
@@ -121,10 +122,10 @@ def _own(iri: str) -> tuple[list | None, dict[tuple[str, str], int]]:
     with at most PAGE_VALUES_SHOWN, that many of each of the others (the first the index
     gives; the page orders them by label), and how many were left out; ``None`` for a
     resource small enough to read whole."""
-    shown_max = _setting("PAGE_VALUES_SHOWN")
+    shown_max = state().settings.page_values_shown
     subject = lookup.iri(iri)
     counts = lookup.counts_by_property(s=subject)
-    if sum(n for _, n in counts) <= _setting("PAGE_LARGE_RESOURCE"):
+    if sum(n for _, n in counts) <= state().settings.page_large_resource:
         return None, {}
     own = lookup.triples(s=subject, p=[p for p, n in counts if n <= shown_max])
     hidden = {}
@@ -133,10 +134,6 @@ def _own(iri: str) -> tuple[list | None, dict[tuple[str, str], int]]:
             own += lookup.triples(s=subject, p=p, max_rows=shown_max)
             hidden[(iri, p.value)] = n - shown_max
     return own, hidden
-
-
-def _setting(name: str) -> int:
-    return int(state().settings[name])
 
 
 def _labels(iri: str, triples, found: lookup.Resources) -> dict[str, tuple[str, str | None]]:
@@ -157,9 +154,9 @@ def ontology_labels() -> dict[str, tuple[str, str | None]]:
     st = state()
     cached = st.extras.get("ontology_labels")
     if cached is None:
-        rows = lookup.select("""SELECT ?t ?label WHERE {
-          ?t rdfs:isDefinedBy <https://w3id.org/ruhrgraph/ontology> ; rdfs:label ?label .
-          FILTER(LANG(?label) = "en") }""")
+        rows = lookup.select(f"""SELECT ?t ?label WHERE {{
+          ?t rdfs:isDefinedBy <{ONTOLOGY}> ; rdfs:label ?label .
+          FILTER(LANG(?label) = "en") }}""")
         cached = st.extras["ontology_labels"] = {r["t"].value: (r["label"].value, "en")
                                                  for r in rows}
     return cached

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ruhrgraph import store
 from ruhrgraph.iris import KINDS, parse_path
-from ruhrgraph.namespaces import ONTOLOGY
+from ruhrgraph.namespaces import ONTOLOGY, RDFS
 from ruhrgraph.query import backends
 from ruhrgraph.query.bindings import inline_values
 from ruhrgraph.web import state
@@ -94,7 +94,7 @@ def editor_link(query: str, bindings: dict[str, object]) -> str:
                                    else query})
 
 
-_EDITOR = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+_EDITOR = f"PREFIX rdfs: <{RDFS}>\n" + """\
 # Every property and value of one resource, with the labels of the values.
 SELECT ?resource ?property ?value ?valueLabel
 WHERE {

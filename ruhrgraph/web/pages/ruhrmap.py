@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from ruhrgraph.namespaces import SVG
 from ruhrgraph.web import state
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.terms import Linker
@@ -146,7 +147,7 @@ def svg(values: dict[str, float] | None = None, highlight: set[str] | frozenset 
     linker = Linker(state().iris)
     top = max(values.values(), default=0)
     parts = [f'<svg class="ruhrmap" viewBox="0 0 {WIDTH} {geo.height}" role="img" '
-             f'aria-labelledby="map-title" xmlns="http://www.w3.org/2000/svg">',
+             f'aria-labelledby="map-title" xmlns="{SVG}">',
              f'<title id="map-title">{escape(title)}</title>']
     for cell in geo.cells:
         value = values.get(cell.iri, 0)

@@ -19,12 +19,13 @@ from markupsafe import Markup, escape
 
 from ruhrgraph import store
 from ruhrgraph.iris import KINDS
+from ruhrgraph.namespaces import OA, PROV
 from ruhrgraph.namespaces import ONTOLOGY_NS as RG
 from ruhrgraph.web import state
 from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.pagecache import respond
-from ruhrgraph.web.pages.terms import OA, PROV, Linker
+from ruhrgraph.web.pages.terms import Linker
 
 bp = Blueprint("source", __name__)
 
@@ -43,8 +44,8 @@ def files() -> dict[str, Path]:
     st = state()
     found = st.extras.get("source_files")
     if found is None:
-        candidates = [Path(st.settings["SOURCE"])]
-        reference = Path(st.settings["REFERENCE_DIR"])
+        candidates = [Path(st.settings.source)]
+        reference = Path(st.settings.reference_dir)
         if reference.is_dir():
             candidates += sorted(reference.glob("*.csv"))
         found = {}

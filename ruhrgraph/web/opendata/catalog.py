@@ -1,11 +1,13 @@
-"""Open-data publishing: ``/catalog`` (DCAT-AP.de), ``/void``, ``/downloads``, the dump files,
-``/robots.txt``, ``/sitemap.xml``, and the schema.org ``Dataset`` that HTML pages embed.
+"""Open-data publishing: ``/catalog`` (DCAT-AP.de), ``/void``, the described IRIs
+(``/dataset/ruhrgraph``, ``/catalog/ruhrgraph``, ``/service/sparql``), ``/downloads`` and the
+dump files; and what is published, made once per process for each root URL.
 
 The descriptions (:mod:`ruhrgraph.publish`) are made per process on first use, for the root
 URL they are served under (``PUBLIC_URL``, else the request's), and kept with their
 serialisations: the build a process serves never changes. Dumps are sent by Werkzeug's
 ``send_file`` (ETag = sha256 from the manifest, Last-Modified, Range); an uncompressed dump goes
 out as its pre-compressed ``.gz`` with ``Content-Encoding: gzip`` when the client accepts gzip.
+The ``opendata`` blueprint is defined here; ``crawlers`` adds its routes to it.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, redirect, render_template, request, send_file
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from ruhrgraph import store
-from ruhrgraph.publish import dcat, schemaorg
+from ruhrgraph.namespaces import DCTERMS, SD
+from ruhrgraph.publish import dcat
 from ruhrgraph.publish import publication as opendata
 from ruhrgraph.publish import statistics as graphstats
 from ruhrgraph.publish import void as voids
@@ -38,13 +40,6 @@ log = logging.getLogger("ruhrgraph.web")
 #: RDF formats of /catalog and /void (Turtle first: the default), and file extensions.
 FORMATS = tuple(f for f in negotiation.GRAPHS if f.name in opendata.SERIALIZERS)
 EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "rdf": "rdfxml", "nt": "ntriples"}
-#: URLs per sitemap file (the sitemaps.org limit); more make /sitemap.xml an index.
-SITEMAP_URLS = 50_000
-SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-#: Pages that are neither an entity's nor a canned query's: home, browse pages, the ontology,
-#: the query index, the editor, the downloads.
-PAGES = ("", "projects", "fields", "ministries", "places", "organisations", "ontology",
-         "queries", "sparql", "downloads")
 #: Root URLs remembered per process (without PUBLIC_URL each Host gets its own).
 MAX_SITES = 8
 STAT_ROWS = 10_000_000
@@ -55,18 +50,18 @@ _lock = threading.Lock()
 # --- what is published, made once per process and root URL -------------------------------
 
 
-def _select(st):
+def selector(st):
     def select(query: str) -> list[dict[str, Any]]:
         return graphstats.rows(st.backend.evaluate(query, "SELECT", max_rows=STAT_ROWS))
     return select
 
 
-def _root() -> str:
-    public = state().settings.get("PUBLIC_URL") or request.url_root
+def root_url() -> str:
+    public = state().settings.public_url or request.url_root
     return public if public.endswith("/") else public + "/"
 
 
-def _built(st) -> datetime:
+def built(st) -> datetime:
     finished = st.build.manifest.get("finished")
     if finished:
         try:
@@ -76,7 +71,7 @@ def _built(st) -> datetime:
     return st.build.created
 
 
-def _extras(st) -> dict[str, Any]:
+def process_cache(st) -> dict[str, Any]:
     with _lock:
         return st.extras.setdefault("opendata", {"sites": {}})
 
@@ -85,7 +80,7 @@ def statistics() -> graphstats.Statistics:
     """The graph's statistics: from the build's ``statistics.json`` when it was written for
     the build being served, else asked of the backend (once per process)."""
     st = state()
-    cache = _extras(st)
+    cache = process_cache(st)
     if "stats" not in cache:
         path = release_dir(st.settings) / graphstats.FILE
         try:
@@ -93,16 +88,16 @@ def statistics() -> graphstats.Statistics:
         except (OSError, ValueError, KeyError, TypeError):
             build_id, stats = None, None
         if stats is None or build_id != st.build.build_id:
-            stats = graphstats.statistics(_select(st), st.iris)
+            stats = graphstats.statistics(selector(st), st.iris)
         cache["stats"] = stats
     return cache["stats"]
 
 
 def summary() -> graphstats.Summary:
     """The figures the catalogue and the pages state (cheap queries, once per process)."""
-    cache = _extras(state())
+    cache = process_cache(state())
     if "summary" not in cache:
-        cache["summary"] = graphstats.summary(_select(state()))
+        cache["summary"] = graphstats.summary(selector(state()))
     return cache["summary"]
 
 
@@ -112,7 +107,7 @@ def _queries(st) -> tuple[opendata.CannedQuery, ...]:
     from ruhrgraph.query import canned
 
     found = []
-    for path in sorted(Path(st.settings["QUERIES_DIR"]).glob("*.rq")):
+    for path in sorted(Path(st.settings.queries_dir).glob("*.rq")):
         try:
             found.append(canned.load(path))
         except canned.CannedQueryError as error:
@@ -122,8 +117,8 @@ def _queries(st) -> tuple[opendata.CannedQuery, ...]:
 
 def publication() -> opendata.Publication:
     st = state()
-    cache = _extras(st)
-    root = _root()
+    cache = process_cache(st)
+    root = root_url()
     sites = cache["sites"]
     known = sites.get(root, {}).get("pub")
     if known is not None:
@@ -132,7 +127,7 @@ def publication() -> opendata.Publication:
     pub = opendata.Publication(
         settings=st.settings, iris=st.iris, site=opendata.Site(root), summary=summary(),
         dumps=opendata.dumps(manifest), queries=_queries(st), build_id=st.build.build_id,
-        built=_built(st), sources=tuple(s["iri"] for s in manifest.get("sources", ())
+        built=built(st), sources=tuple(s["iri"] for s in manifest.get("sources", ())
                                         if s.get("iri")))
     with _lock:
         if root not in sites and len(sites) >= MAX_SITES:
@@ -141,16 +136,16 @@ def publication() -> opendata.Publication:
     return pub
 
 
-def _site_cache() -> dict[str, Any]:
+def site_cache() -> dict[str, Any]:
     """What is kept for the current root URL: the publication, documents, sitemaps."""
     pub = publication()
-    return _extras(state())["sites"].get(pub.site.root, {})
+    return process_cache(state())["sites"].get(pub.site.root, {})
 
 
 def _document(kind: str, fmt: str) -> bytes:
     """The catalogue or VoID serialised in ``fmt``, kept per root URL."""
     pub = publication()
-    entry = _site_cache()
+    entry = site_cache()
     key = (kind, fmt)
     if key not in entry:
         graph = entry.get(kind)
@@ -185,13 +180,13 @@ def _rdf(kind: str, ext: str | None) -> Response:
     response = Response(body, 200, content_type=fmt.content_type)
     if ext is None:
         response.headers["Vary"] = "Accept"
-    _validators(response, st, hashlib.sha256(body).hexdigest()[:32])
+    set_validators(response, st, hashlib.sha256(body).hexdigest()[:32])
     return response.make_conditional(request)
 
 
-def _validators(response: Response, st, etag: str) -> None:
+def set_validators(response: Response, st, etag: str) -> None:
     response.set_etag(etag)
-    response.last_modified = _built(st)
+    response.last_modified = built(st)
     response.headers["Cache-Control"] = "public, no-cache"
     response.headers["Access-Control-Allow-Origin"] = "*"
 
@@ -250,18 +245,17 @@ def _described(path: str, ext: str | None) -> Response:
             graphs = st.extras.get("graph_names")
             if graphs is None:
                 graphs = st.extras["graph_names"] = st.backend.graph_names()
-            turtle = description.service_description(st.iris, _root() + "sparql", graphs,
+            turtle = description.service_description(st.iris, root_url() + "sparql", graphs,
                                                      st.allowlist)
             body = store.rdf_to(turtle.encode("utf-8"), "text/turtle", name,
-                                prefixes={"sd": description.VOCABULARIES["sd"],
-                                          "dcterms": description.VOCABULARIES["dcterms"]})
+                                prefixes={"sd": SD, "dcterms": DCTERMS})
         else:
             body = _document("catalog", name)
         response = Response(body, 200, content_type=fmt.content_type)
-        _validators(response, st, hashlib.sha256(body).hexdigest()[:32])
+        set_validators(response, st, hashlib.sha256(body).hexdigest()[:32])
     served = next(e for e, n in PAGE_EXTENSIONS.items() if n == name)
     response.headers["Link"] = ", ".join(
-        f'<{_root()}{path}.{e}>; rel="alternate"; type="{_media(n)}"'
+        f'<{root_url()}{path}.{e}>; rel="alternate"; type="{_media(n)}"'
         for e, n in PAGE_EXTENSIONS.items() if e != served)
     if ext is None:
         response.headers["Vary"] = "Accept"
@@ -298,7 +292,7 @@ def downloads() -> Response:
     pub = publication()
     page = render_template("downloads.html", pub=pub, dumps=pub.dumps, queries=pub.queries,
                            site=pub.site, quads=state().build.manifest.get("quads"),
-                           attribution=pub.settings["ATTRIBUTION"])
+                           attribution=pub.settings.attribution)
     return Response(page, 200, content_type="text/html; charset=utf-8")
 
 
@@ -314,7 +308,7 @@ def dump_file(name: str) -> Response:
         sums = folder / name
         response = send_file(sums, mimetype="text/plain", conditional=True,
                              etag=hashlib.sha256(sums.read_bytes()).hexdigest()[:32],
-                             last_modified=_built(st), max_age=None)
+                             last_modified=built(st), max_age=None)
         response.headers["Cache-Control"] = "public, no-cache"
         return response
     by_name = {d.name: d for d in opendata.dumps(st.build.manifest)}
@@ -327,11 +321,11 @@ def dump_file(name: str) -> Response:
         if packed is not None and _gzip_wanted() and (folder / packed.name).is_file():
             response = send_file(folder / packed.name, mimetype=dump.media_type,
                                  conditional=True, etag=packed.sha256,
-                                 last_modified=_built(st), max_age=None)
+                                 last_modified=built(st), max_age=None)
             response.headers["Content-Encoding"] = "gzip"
         else:
             response = send_file(folder / name, mimetype=dump.content_type, conditional=True,
-                                 etag=dump.sha256, last_modified=_built(st), max_age=None,
+                                 etag=dump.sha256, last_modified=built(st), max_age=None,
                                  as_attachment=dump.gzip, download_name=name)
     except RequestedRangeNotSatisfiable as error:
         raise ApiError(416, "Range Not Satisfiable", f"the range is outside the "
@@ -342,89 +336,3 @@ def dump_file(name: str) -> Response:
     response.headers["Cache-Control"] = "public, no-cache"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-# --- robots.txt, sitemap.xml --------------------------------------------------------------
-
-
-@bp.get("/robots.txt")
-def robots() -> Response:
-    root = _root()
-    text = ("# ruhrgraph: every page may be crawled; SPARQL query URLs are not pages.\n"
-            "User-agent: *\n"
-            "Disallow: /sparql?\n"
-            "Allow: /\n"
-            f"Sitemap: {root}sitemap.xml\n")
-    return Response(text, 200, content_type="text/plain; charset=utf-8",
-                    headers={"Cache-Control": "public, max-age=3600"})
-
-
-def page_urls() -> list[str]:
-    """Every page a crawler should know: :data:`PAGES`, each canned query's page and each
-    entity's page (its IRI's path under the base, on this server)."""
-    st = state()
-    cache = _extras(st)
-    if "paths" not in cache:
-        cache["paths"] = graphstats.entity_paths(_select(st), st.iris)
-    pub = publication()
-    urls = [pub.site.url(p) for p in PAGES]
-    urls += [pub.site.url(f"queries/{q.name}") for q in pub.queries]
-    urls += [pub.site.url(path) for path in sorted({*cache["paths"], *DESCRIBED})]
-    return urls
-
-
-def sitemap_documents(urls: list[str], root: str, lastmod: str,
-                      per_file: int = SITEMAP_URLS) -> dict[str, bytes]:
-    """``{"sitemap.xml": ...}``: one urlset, or, past ``per_file`` URLs, an index of
-    ``sitemap-1.xml`` ... each a urlset of at most ``per_file`` URLs."""
-    def urlset(chunk: list[str]) -> bytes:
-        entries = "".join(f"<url><loc>{escape(u)}</loc><lastmod>{lastmod}</lastmod></url>\n"
-                          for u in chunk)
-        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
-                f"{entries}</urlset>\n").encode()
-
-    if len(urls) <= per_file:
-        return {"sitemap.xml": urlset(urls)}
-    chunks = [urls[i:i + per_file] for i in range(0, len(urls), per_file)]
-    docs = {f"sitemap-{n}.xml": urlset(chunk) for n, chunk in enumerate(chunks, 1)}
-    index = "".join(f"<sitemap><loc>{escape(root + name)}</loc><lastmod>{lastmod}</lastmod>"
-                    "</sitemap>\n" for name in docs)
-    docs["sitemap.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns='
-                           f'"{SITEMAP_NS}">\n{index}</sitemapindex>\n').encode()
-    return docs
-
-
-@bp.get("/sitemap.xml")
-@bp.get("/sitemap-<int:number>.xml")
-def sitemap(number: int | None = None) -> Response:
-    st = state()
-    entry = _site_cache()
-    if "sitemaps" not in entry:
-        lastmod = _built(st).isoformat().replace("+00:00", "Z")
-        entry["sitemaps"] = sitemap_documents(page_urls(), _root(), lastmod)
-    name = "sitemap.xml" if number is None else f"sitemap-{number}.xml"
-    body = entry["sitemaps"].get(name)
-    if body is None:
-        raise ApiError(404, "Not Found", f"no {name}")
-    response = Response(body, 200, content_type="application/xml; charset=utf-8")
-    _validators(response, st, hashlib.sha256(body).hexdigest()[:32])
-    return response.make_conditional(request)
-
-
-# --- schema.org Dataset for HTML pages ------------------------------------------------
-
-
-def dataset_schema() -> dict[str, Any] | None:
-    """The schema.org Dataset for any HTML page (``_dataset_jsonld.html`` embeds it with
-    ``tojson``, which escapes ``<``, ``>`` and ``&``); None when it cannot be made: the page
-    still renders."""
-    try:
-        return schemaorg.schema_org(publication())
-    except Exception:  # a page must not fail for its metadata
-        log.exception("schema.org Dataset description failed")
-        return None
-
-
-@bp.app_context_processor
-def _context() -> dict[str, Any]:
-    return {"dataset_schema": dataset_schema}

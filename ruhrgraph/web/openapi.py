@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, json
 
 from ruhrgraph import __version__
 from ruhrgraph.iris import KINDS
+from ruhrgraph.namespaces import ONTOLOGY_NS
 from ruhrgraph.web import state
 from ruhrgraph.web.endpoint import negotiation
 
@@ -78,8 +79,7 @@ _QUERY_PARAMS: dict[str, dict[str, Any]] = {
 _SPARQL_PARAMS = [
     {"name": "query", "in": "query", "description": "A SPARQL 1.1 query",
      "schema": {"type": "string"},
-     "example": "SELECT ?s WHERE { ?s a <https://w3id.org/ruhrgraph/ontology#Project> } "
-                "LIMIT 3"},
+     "example": f"SELECT ?s WHERE {{ ?s a <{ONTOLOGY_NS}Project> }} LIMIT 3"},
     {"name": "default-graph-uri", "in": "query", "style": "form", "explode": True,
      "schema": {"type": "array", "items": {"type": "string"}}},
     {"name": "named-graph-uri", "in": "query", "style": "form", "explode": True,
