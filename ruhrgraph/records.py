@@ -25,7 +25,11 @@ class Span:
 
 @dataclass(frozen=True)
 class Finding:
-    """Something the reader or linker noticed; ``kind`` is a slug, e.g. ``title-differs``."""
+    """Something the reader or linker noticed; ``kind`` is a slug, e.g. ``title-differs``.
+
+    One shape for fatal problems (carried by ``ReadError``) and non-fatal ones (in
+    ``Catalogue.findings``); every kind is listed in ``docs/records.md``.
+    """
 
     line: int
     kind: str

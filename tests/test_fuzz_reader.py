@@ -27,10 +27,10 @@ def read_bytes(data: bytes) -> Catalogue | ReadError:
     try:
         return parse(decode(data, "fuzz.txt"), source_name="fuzz.txt")
     except ReadError as error:
-        assert error.problems, "a ReadError must say what and where"
-        for line, message in error.problems:
-            assert isinstance(line, int) and line >= 0
-            assert message
+        assert error.findings, "a ReadError must say what and where"
+        for finding in error.findings:
+            assert isinstance(finding.line, int) and finding.line >= 0
+            assert finding.kind and finding.message
         return error
 
 
