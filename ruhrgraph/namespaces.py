@@ -43,6 +43,8 @@ FORMATS = "http://www.w3.org/ns/formats/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+#: not a namespace: the IRI of RFC 5147 (text/plain fragments), which the line selectors conform to
+RFC5147 = "http://tools.ietf.org/rfc/rfc5147"
 
 class RG(DefinedNamespace):
     """ruhrgraph ontology: https://w3id.org/ruhrgraph/ontology#"""

@@ -37,14 +37,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ruhrgraph import __version__
-from ruhrgraph.store import releases as inuse
 from ruhrgraph import store as rstore
-from ruhrgraph.store.integrity import sha256_file
-from ruhrgraph.iris import DEFAULT_BASE, Iris
-from ruhrgraph.graph.mapping import PREFIXES, BuildInfo, Mapper, MappingError, SourceFile, meta
 from ruhrgraph.build.scale import replicas
+from ruhrgraph.config import ROOT
+from ruhrgraph.graph.checks import MappingError, check
+from ruhrgraph.graph.mapping import Mapper
+from ruhrgraph.graph.provenance import BuildProvenance, SourceFile, meta
+from ruhrgraph.iris import DEFAULT_BASE, Iris
+from ruhrgraph.namespaces import PREFIXES
+from ruhrgraph.store import releases as inuse
+from ruhrgraph.store.integrity import sha256_file
 
-from ruhrgraph.config import ROOT  # noqa: E402
 ONTOLOGY = ROOT / "ontology" / "ruhrgraph.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 DUMP_NAME = "ruhrgraph"
@@ -248,9 +251,9 @@ def _locator(iris: Iris, graph, source: Path, reference_dir: Path) -> Callable[[
 
 
 def _read_inputs(source: Path, reference_dir: Path):
+    from ruhrgraph.extract import ReadError
     from ruhrgraph.link import export
     from ruhrgraph.link import reference as ref
-    from ruhrgraph.extract import ReadError
 
     try:
         reference = ref.load(reference_dir)
@@ -290,7 +293,6 @@ def _write_quads(mapper: Mapper, linked, meta_text: str, scale: int, target: Pat
             progress.tick("mapping replicas", k, scale)
         out.write(meta_text)
         sample.append(meta_text)
-    mapper.check()
     return "".join(sample)
 
 
@@ -391,15 +393,15 @@ def build(*, source: str | Path, reference_dir: str | Path, build_dir: str | Pat
                     shutil.copyfile(reuse[0], staging / "ontology.html")
             with progress.step("extract and link"):
                 linked, reference = _read_inputs(source, reference_dir)
-            info = BuildInfo(build_id, started, __version__, tuple(inputs),
+            findings = check(linked, reference)
+            if findings:
+                raise InputError(str(MappingError(findings, str(source))))
+            info = BuildProvenance(build_id, started, __version__, tuple(inputs),
                              linked.catalogue.title)
             nquads = staging / "graph.nq"
             with progress.step("mapping"):
-                try:
-                    sample = _write_quads(Mapper(linked.catalogue, reference, iris, str(source)),
-                                          linked, meta(info, iris), scale, nquads, progress)
-                except MappingError as error:
-                    raise InputError(str(error)) from None
+                sample = _write_quads(Mapper(linked.catalogue, reference, iris), linked,
+                                      meta(info, iris), scale, nquads, progress)
             job = _start_store_job(staging, nquads, iris, progress)
             with progress.step("validate"):
                 violations = _validate(sample, iris, source, reference_dir)
@@ -447,7 +449,7 @@ def _validate(sample: str, iris: Iris, source: Path, reference_dir: Path) -> lis
     return validate(graph, SHAPES, iris.base, _locator(iris, graph, source, reference_dir))
 
 
-def _manifest(info: BuildInfo, iris: Iris, stored: dict, scale: int,
+def _manifest(info: BuildProvenance, iris: Iris, stored: dict, scale: int,
               timings: dict[str, float]) -> dict:
     return {
         "build_id": info.build_id,
