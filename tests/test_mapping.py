@@ -6,6 +6,8 @@ behaviour: IRIs from keys, the model of docs/model.md, the source selectors, the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from handmade import (
     BASE,
@@ -316,3 +318,21 @@ def test_every_part_iri_is_a_known_fragment_of_an_entity(nquads):
         entity, name = split_fragment(part.strip("<>"))
         assert name in FRAGMENTS, part
         assert iris.parse(entity) is not None, part
+
+
+def test_every_check_kind_is_documented():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "build.md").read_text()
+    listed = set(re.findall(r"^\| `([a-z-]+)` \|", doc, re.M))
+    assert listed == set(checks.KINDS)
+
+
+def test_findings_carry_a_kind_each(linked):
+    a = linked.projects[0]
+    selfish = LinkedCatalogue(linked.catalogue, (
+        LinkedProject(a.project, a.ministry_key, (), (), (),
+                      (EntityLink("13-01", ()),)),), ())
+    kinds = [f.kind for f in checks.check(selfish, make_reference())]
+    assert kinds == ["self-mention", "link-without-mention"]
+    assert set(kinds) <= set(checks.KINDS)

@@ -4,7 +4,7 @@
 :class:`~ruhrgraph.records.Finding` ``(line, kind, message)`` in the order the mapping
 meets them (action fields, then each project: its spans, lead ministry, links, mentions).
 :class:`MappingError` carries them; its text names ``file:line`` of each. The kinds are
-listed in ``docs/model.md`` (Mapping checks). The mapping itself (:mod:`.mapping`) only
+listed in ``docs/build.md`` (Mapping checks). The mapping itself (:mod:`.mapping`) only
 writes triples; it assumes records that passed these checks.
 
 A synthetic replica (:mod:`ruhrgraph.build.scale`) differs from its catalogue by the key
@@ -26,7 +26,7 @@ from ruhrgraph.records import (
     Span,
 )
 
-#: kind slug -> what it means (``docs/model.md`` lists the same)
+#: kind slug -> what it means (``docs/build.md`` lists the same)
 KINDS = {
     "bad-span": "a record's source span lies outside the text or its lines run backwards",
     "unknown-field": "an action field of the catalogue is not in the reference fields.csv",
