@@ -53,6 +53,8 @@ ADMS_PUBLISHER_TYPES = "http://purl.org/adms/publishertype/"
 #: XML namespaces of documents the web tier writes (charts and maps, sitemaps).
 SVG = "http://www.w3.org/2000/svg"
 SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+#: not a namespace: the IRI of RFC 5147 (text/plain fragments), which the line selectors conform to
+RFC5147 = "http://tools.ietf.org/rfc/rfc5147"
 
 class RG(DefinedNamespace):
     """ruhrgraph ontology: https://w3id.org/ruhrgraph/ontology#"""

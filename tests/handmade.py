@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from rdflib import Graph, Namespace, URIRef
 
-from ruhrgraph.graph import mapping
+from ruhrgraph.graph import mapping, provenance
 from ruhrgraph.iris import Iris
 from ruhrgraph.link.reference import FieldRef, Ministry, Organisation, Place, Reference
 from ruhrgraph.records import (
@@ -129,10 +129,11 @@ def make_linked() -> LinkedCatalogue:
     ), ())
 
 
-def build_info(sha: str) -> mapping.BuildInfo:
-    return mapping.BuildInfo("20260101T000000Z-test", datetime(2026, 1, 1, tzinfo=UTC),
-                             "9.9.9", (mapping.SourceFile("test.txt", sha, len(TEXT.encode()),
-                                                          "catalogue"),), "Testkatalog")
+def build_info(sha: str) -> provenance.BuildProvenance:
+    return provenance.BuildProvenance(
+        "20260101T000000Z-test", datetime(2026, 1, 1, tzinfo=UTC), "9.9.9",
+        (provenance.SourceFile("test.txt", sha, len(TEXT.encode()), "catalogue"),),
+        "Testkatalog")
 
 
 class Quads:
@@ -165,4 +166,4 @@ def nquads(linked: LinkedCatalogue | None = None, base: str = BASE) -> str:
     """The catalogue and meta graphs of the hand-made records as N-Quads text."""
     linked = linked or make_linked()
     chunks = mapping.catalogue_chunks(linked, make_reference(), Iris(base))
-    return "".join(chunks) + mapping.meta(build_info(linked.catalogue.source_sha256), Iris(base))
+    return "".join(chunks) + provenance.meta(build_info(linked.catalogue.source_sha256), Iris(base))

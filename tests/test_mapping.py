@@ -6,6 +6,8 @@ behaviour: IRIs from keys, the model of docs/model.md, the source selectors, the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from handmade import (
     BASE,
@@ -29,10 +31,11 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS, TIME
 
 from ruhrgraph.build import scale
-from ruhrgraph.graph import mapping
+from ruhrgraph.graph import checks, mapping, provenance
+from ruhrgraph.graph.nquads import lit
 from ruhrgraph.iris import Iris
 from ruhrgraph.namespaces import RG
-from ruhrgraph.records import EntityLink, LinkedCatalogue, LinkedProject, Mention
+from ruhrgraph.records import EntityLink, Finding, LinkedCatalogue, LinkedProject, Mention
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +46,7 @@ def linked() -> LinkedCatalogue:
 @pytest.fixture(scope="module")
 def nquads(linked) -> str:
     chunks = list(mapping.catalogue_chunks(linked, make_reference(), Iris(BASE)))
-    return "".join(chunks) + mapping.meta(build_info(linked.catalogue.source_sha256), Iris(BASE))
+    return "".join(chunks) + provenance.meta(build_info(linked.catalogue.source_sha256), Iris(BASE))
 
 
 @pytest.fixture(scope="module")
@@ -255,7 +258,7 @@ def test_the_base_is_configurable(linked):
 
 def test_literals_survive_escaping():
     odd = 'quote " backslash \\ newline \n return \r tab \t bell \x07 umlaut ä'
-    line = f"<http://a> <http://b> {mapping._lit(odd, 'de')} <http://g> .\n"
+    line = f"<http://a> <http://b> {lit(odd, 'de')} <http://g> .\n"
     ds = to_dataset(line)
     assert {o for _, _, o, _ in ds.quads()} == {Literal(odd, lang="de")}
 
@@ -278,13 +281,19 @@ def test_unknown_keys_name_file_and_line(linked):
                       (), ()),), ())
     with pytest.raises(mapping.MappingError) as caught:
         list(mapping.catalogue_chunks(unknown, make_reference(), Iris(BASE), "cat.txt"))
-    problems = caught.value.problems
-    assert "cat.txt:5: project 13-01: lead ministry 'xx' is not in the reference data" in problems
+    findings = caught.value.findings
+    assert Finding(5, "unknown-ministry", "project 13-01: lead ministry 'xx' is not in the "
+                   "reference data") in findings
+    assert Finding(6, "unknown-entity", "project 13-01 mentions place '05999999', which is "
+                   "not in the reference data") in findings
+    lines = str(caught.value).splitlines()
+    assert "cat.txt:5: project 13-01: lead ministry 'xx' is not in the reference data" in lines
     assert ("cat.txt:6: project 13-01 mentions place '05999999', which is not in the "
-            "reference data") in problems
+            "reference data") in lines
 
 
 def test_a_replica_differs_by_its_key_suffix_only(linked):
+    assert checks.check(linked, make_reference()) == []
     mapper = mapping.Mapper(linked.catalogue, make_reference(), Iris(BASE))
     for original in linked.projects:
         one = mapper.project(scale.replica(original, 1))
@@ -292,7 +301,6 @@ def test_a_replica_differs_by_its_key_suffix_only(linked):
         assert one != two
         assert "-x2" not in one
         assert two.replace("-x2", "") == one
-    mapper.check()
     replica = scale.replica(linked.projects[1], 3)
     assert replica.project.code == "10-01-x3"
     assert replica.related_projects[0].key == "13-01-x3"
@@ -310,3 +318,21 @@ def test_every_part_iri_is_a_known_fragment_of_an_entity(nquads):
         entity, name = split_fragment(part.strip("<>"))
         assert name in FRAGMENTS, part
         assert iris.parse(entity) is not None, part
+
+
+def test_every_check_kind_is_documented():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "build.md").read_text()
+    listed = set(re.findall(r"^\| `([a-z-]+)` \|", doc, re.M))
+    assert listed == set(checks.KINDS)
+
+
+def test_findings_carry_a_kind_each(linked):
+    a = linked.projects[0]
+    selfish = LinkedCatalogue(linked.catalogue, (
+        LinkedProject(a.project, a.ministry_key, (), (), (),
+                      (EntityLink("13-01", ()),)),), ())
+    kinds = [f.kind for f in checks.check(selfish, make_reference())]
+    assert kinds == ["self-mention", "link-without-mention"]
+    assert set(kinds) <= set(checks.KINDS)

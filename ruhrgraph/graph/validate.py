@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ruhrgraph.config import ROOT
-from ruhrgraph.graph.mapping import PREFIXES
+from ruhrgraph.namespaces import PREFIXES, SH, SHAPES_NS
 
 SHAPES = ROOT / "ontology" / "shapes.ttl"
-SH = "http://www.w3.org/ns/shacl#"
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def validate(graph, shapes: str | Path = SHAPES, base: str | None = None,
         allow_warnings=False, allow_infos=False)
     sh = Namespace(SH)
     prefixes = dict(PREFIXES)
-    prefixes["rgsh"] = "https://w3id.org/ruhrgraph/shapes#"
+    prefixes["rgsh"] = SHAPES_NS
     if base:
         prefixes["base"] = base
     # A property shape is a blank node: name the node shape that holds it instead.

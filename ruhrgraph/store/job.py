@@ -1,12 +1,13 @@
-"""The store step of a build, run as a child process beside the validation.
+"""The store step of a build: :func:`run` fills a release directory from one job.
 
-``python -m ruhrgraph.store.job JOB.json`` reads the job (release directory, N-Quads file,
-Turtle files and their graphs, dump name, prefixes, classes to count), creates the store,
-writes the dumps with their gzip copies and checksums, counts what the store holds, lists
-the checksums of the store's files (``ruhrgraph.store.integrity``), and prints the result as JSON
-on stdout. A child process rather than a thread: pyoxigraph's dump keeps the interpreter
-lock, so in a thread it would wait for pySHACL and pySHACL for it. The parent decides what
-happens to the release; this job only fills it.
+The job (a dict read from JSON: release directory, N-Quads file, Turtle files and their
+graphs, dump name, prefixes, classes to count) names what to do: create the store, write
+the dumps with their gzip copies and checksums, count what the store holds, list the
+checksums of the store's files (``ruhrgraph.store.integrity``); :func:`run` returns the
+result as a dict. The build runs it in a child process (``ruhrgraph.build.children``, which
+prints that dict as JSON on stdout) rather than a thread: pyoxigraph's dump keeps the
+interpreter lock, so in a thread it would wait for pySHACL and pySHACL for it. The parent
+decides what happens to the release; this job only fills it.
 """
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ from __future__ import annotations
 import concurrent.futures
 import gzip
 import hashlib
-import json
 import sys
 import time
 from pathlib import Path
 
 from ruhrgraph import store as rstore
-from ruhrgraph.build.children import die_with_parent
 from ruhrgraph.store import integrity
 
 
@@ -109,24 +108,3 @@ def run(job: dict) -> dict:
     timings["integrity"] = round(time.perf_counter() - start, 3)
     return {"quads": quads, "graphs": graphs, "counts": counts, "dumps": dumps,
             "timings": timings}
-
-
-def main(argv: list[str] | None = None) -> int:
-    if argv is None:  # run as the build's child process
-        die_with_parent()
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m ruhrgraph.store.job JOB.json", file=sys.stderr)
-        return 2
-    job = json.loads(Path(args[0]).read_text(encoding="utf-8"))
-    try:
-        result = run(job)
-    except (rstore.LoadError, rstore.StoreError, OSError) as error:
-        print(f"store step failed: {error}", file=sys.stderr)
-        return 1
-    sys.stdout.write(json.dumps(result))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

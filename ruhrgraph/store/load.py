@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ruhrgraph.namespaces import XSD
 from ruhrgraph.store.engine import BlankNode, NamedNode, RdfFormat, Store, parse, serialize
 from ruhrgraph.store.read import StoreError
 
@@ -33,7 +34,7 @@ DUMP_FORMATS: tuple[DumpFormat, ...] = (
     DumpFormat("trig", "application/trig", "TriG", RdfFormat.TRIG, True),
 )
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = XSD + "string"
 
 
 class LoadError(ValueError):
