@@ -73,7 +73,7 @@ def test_hits_carry_kind_snippet_and_source_lines(index):
     assert measure.iri.startswith("https://w3id.org/ruhrgraph/measure/")
     assert measure.first_line > 0 and measure.source.startswith(
         "https://w3id.org/ruhrgraph/source/")
-    assert [t for t, marked in measure.snippet if marked][0].startswith("Digitalisierung")
+    assert next(t for t, marked in measure.snippet if marked).startswith("Digitalisierung")
 
 
 def test_a_code_finds_its_project_first(index):
