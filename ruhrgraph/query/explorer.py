@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 
 from ruhrgraph import store
-from ruhrgraph.namespaces import DCAT, DCTERMS, RDFS, RG, XSD
+from ruhrgraph.namespaces import DCAT, DCTERMS, RDFS, RG, SKOS, XSD
 from ruhrgraph.query.bindings import inline_values
 
 RGNS = str(RG._NS)
@@ -127,12 +127,24 @@ def load_table(select: Callable[[str], list[dict]]) -> ProjectTable:
 
 
 def _labels(select: Callable[[str], list[dict]], entities: set[str]) -> dict[str, str]:
+    """The German label of each entity; for an action field its short name and for a
+    ministry its abbreviation (``skos:altLabel``), which fit a table cell."""
     labels: dict[str, str] = {}
     query = _PROLOGUE + "SELECT ?s ?label WHERE { ?s rdfs:label ?label }"
     for row in select(query):
         s = row["s"].value
         if s in entities and (s not in labels or getattr(row["label"], "language", "") == "de"):
             labels[s] = row["label"].value
+    short = _PROLOGUE + (f"PREFIX skos: <{SKOS}>\n"
+                         "SELECT ?s ?label WHERE { ?s skos:altLabel ?label }")
+    for row in select(short):
+        s, label = row["s"].value, row["label"].value
+        if s not in entities:
+            continue
+        if "/field/" in s:
+            labels[s] = label
+        elif "/ministry/" in s and len(label) <= 16 and len(label) < len(labels.get(s, "")):
+            labels[s] = label  # the abbreviation: the shortest other name
     return labels
 
 

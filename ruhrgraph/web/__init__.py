@@ -34,7 +34,8 @@ from ruhrgraph.web.ops import monitoring as ops
 
 #: Modules under ``ruhrgraph.web`` whose ``bp`` blueprint the app registers, in order.
 BLUEPRINTS: tuple[str, ...] = ("endpoint.sparql", "opendata.routes", "pages.routes",
-                               "pages.queries", "pages.sources", "ops.openapi")
+                               "pages.queries", "pages.sources", "pages.search",
+                               "pages.explorer", "ops.openapi")
 
 
 @dataclass

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
 
@@ -36,7 +35,7 @@ def _index() -> Index:
     st = state()
     index = st.extras.get("search")
     if index is None:
-        path = Path(st.settings.get("SEARCH_INDEX") or release_dir(st.settings) / FILE_NAME)
+        path = release_dir(st.settings) / FILE_NAME
         try:
             index = st.extras["search"] = Index(path)
         except FileNotFoundError:
