@@ -43,6 +43,7 @@ from ruhrgraph.store.integrity import sha256_file
 from ruhrgraph.iris import DEFAULT_BASE, Iris
 from ruhrgraph.graph.mapping import PREFIXES, BuildInfo, Mapper, MappingError, SourceFile, meta
 from ruhrgraph.build.scale import replicas
+from ruhrgraph.search.index import FILE_NAME, index_release
 
 from ruhrgraph.config import ROOT  # noqa: E402
 ONTOLOGY = ROOT / "ontology" / "ruhrgraph.ttl"
@@ -409,6 +410,8 @@ def build(*, source: str | Path, reference_dir: str | Path, build_dir: str | Pat
                 stored = _finish_store_job(job, staging)
             for name, seconds in stored["timings"].items():
                 progress.timings[f"store job: {name}"] = seconds
+            with progress.step("search index"):
+                indexed = index_release(staging)
             with progress.step("ontology docs"):
                 if doc is not None:
                     if doc.wait() != 0:
@@ -420,6 +423,7 @@ def build(*, source: str | Path, reference_dir: str | Path, build_dir: str | Pat
                 manifest["ontology"].update(
                     sha256=ontology_sha256, pylode=_pylode_version(),
                     html_from=reuse[1] if reuse else build_id)
+                manifest["search"] = {"file": FILE_NAME, "documents": indexed}
                 (staging / "manifest.json").write_text(
                     json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                     encoding="utf-8")

@@ -180,3 +180,12 @@ def snippet(text: str, stems: Sequence[str], size: int = SNIPPET_WORDS
     if end < len(found):
         pieces.append(("…", False))
     return tuple(p for p in pieces if p[0])
+
+
+def index_release(release: Path) -> int:
+    """Write ``release/search.sqlite`` from the release's finished store (a build step)."""
+    from ruhrgraph.search.documents import documents
+    from ruhrgraph.store import ReadStore
+
+    return write_index(Path(release) / FILE_NAME, documents(ReadStore.open(Path(release) /
+                                                                          "store")))
