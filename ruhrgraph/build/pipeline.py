@@ -38,6 +38,8 @@ from ruhrgraph.graph.checks import MappingError, check
 from ruhrgraph.graph.mapping import Mapper
 from ruhrgraph.graph.provenance import BuildProvenance, SourceFile, meta
 from ruhrgraph.iris import DEFAULT_BASE, Iris
+from ruhrgraph.search.index import FILE_NAME as SEARCH_FILE
+from ruhrgraph.search.index import index_release
 from ruhrgraph.store import releases
 from ruhrgraph.store.integrity import sha256_file
 
@@ -86,6 +88,7 @@ class _Run:
         self.doc: subprocess.Popen | None = None
         self.job: subprocess.Popen | None = None
         self.reuse: tuple[Path, str] | None = None
+        self.indexed = 0
 
     def steps(self) -> BuildResult:
         progress = self.progress
@@ -108,6 +111,8 @@ class _Run:
             stored = children.finish_store_job(self.job, self.staging)
         for name, seconds in stored["timings"].items():
             progress.timings[f"store job: {name}"] = seconds
+        with progress.step("search index"):
+            self.indexed = index_release(self.staging)
         with progress.step("ontology docs"):
             if self.doc is not None:
                 children.finish_ontology_doc(self.doc, self.staging)
@@ -145,6 +150,7 @@ class _Run:
         manifest["ontology"].update(
             sha256=self.ontology_sha256, pylode=children.pylode_version(),
             html_from=self.reuse[1] if self.reuse else self.build_id)
+        manifest["search"] = {"file": SEARCH_FILE, "documents": self.indexed}
         (self.staging / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         return manifest

@@ -1,0 +1,184 @@
+"""``/explore``: the faceted explorer of projects, as HTML, CSV and JSON.
+
+Every state of a view is its URL: facet values (``field``, ``ministry``, ``named_ministry``,
+``place``, ``organisation`` as keys), year bounds (``start_from`` … ``running_in``),
+``open_ended=yes|no``, ``q`` (words, through the search index), ``sort`` and ``desc``, and
+``page``. So a link reproduces a view and Back/Forward restore it. ``/explore.csv``
+(``?sep=;`` for German spreadsheets: BOM and semicolons) and ``/explore.json`` hold exactly
+the filtered rows; "the SPARQL behind this view" opens :func:`view_query` in the editor.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template, request
+
+from ruhrgraph.query.explorer import (
+    FACETS,
+    SORTS,
+    YEAR_FILTERS,
+    FilterError,
+    Filters,
+    ProjectTable,
+    Row,
+    View,
+    explore,
+    load_table,
+    view_query,
+)
+from ruhrgraph.search import SearchInputError, parse_query
+from ruhrgraph.web import state
+from ruhrgraph.web.ops.errors import ApiError
+from ruhrgraph.web.pages import lookup
+from ruhrgraph.web.pages.pagecache import respond
+from ruhrgraph.web.pages.search import _index
+
+bp = Blueprint("explorer", __name__)
+PAGE_SIZE = 50
+MAX_TABLE_ROWS = 10_000_000
+PARAMETERS = (*FACETS, *YEAR_FILTERS, "open_ended", "q", "sort", "desc", "page")
+COLUMNS = {"code": "Code", "title": "Title", "field": "Action field",
+           "ministry": "Lead ministry", "start": "Start", "end": "End",
+           "measures": "Measures", "places": "Places named", "organisations":
+           "Organisations named"}
+FACET_LABELS = {"field": "Action field", "ministry": "Lead ministry",
+                "named_ministry": "Other ministry named", "place": "Place named",
+                "organisation": "Organisation named"}
+CSV_COLUMNS = ("Code", "Title", "Action field", "Lead ministry", "Other ministries named",
+               "Places named", "Organisations named", "Start", "End", "Open-ended",
+               "Measures", "IRI")
+
+
+def table() -> ProjectTable:
+    st = state()
+    cached = st.extras.get("explorer")
+    if cached is None or cached[0] != st.build.build_id:
+        cached = st.extras["explorer"] = (st.build.build_id, load_table(
+            lambda query: lookup.select(query, max_rows=MAX_TABLE_ROWS)))
+    return cached[1]
+
+
+def _text_rows(text: str) -> set[str] | None:
+    if not text:
+        return None
+    try:
+        query = parse_query(text)
+    except SearchInputError as error:
+        raise ApiError(400, "Bad Request", f"q: {error.message}") from None
+    found = _index().search(query, ["project", "measure"], limit=MAX_TABLE_ROWS)
+    base = state().iris.base
+    projects = set()
+    for hit in found.hits:
+        if hit.kind == "measure":  # {base}measure/<code>/<n> -> {base}project/<code>
+            projects.add(base + "project/" + hit.iri[len(base) + 8:].rsplit("/", 1)[0])
+        else:
+            projects.add(hit.iri)
+    return projects
+
+
+def _state() -> tuple[ProjectTable, Filters, str, bool, int]:
+    args = request.args
+    for name in PARAMETERS:
+        if len(args.getlist(name)) > 1:
+            raise ApiError(400, "Bad Request", f"the parameter {name!r} is given "
+                           f"{len(args.getlist(name))} times: give it once")
+    projects = table()
+    try:
+        filters = Filters.parse(args, projects)
+    except FilterError as error:
+        raise ApiError(400, "Bad Request", f"{error.parameter}: {error.message}") from None
+    sort = args.get("sort", "code")
+    if sort not in SORTS:
+        raise ApiError(400, "Bad Request", f"sort: one of {', '.join(SORTS)}")
+    page = args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        raise ApiError(400, "Bad Request", "page: a whole number from 1")
+    return projects, filters, sort, args.get("desc") == "1", int(page)
+
+
+def _view(page_size: int = PAGE_SIZE) -> tuple[ProjectTable, Filters, View, str, bool, int]:
+    projects, filters, sort, descending, page = _state()
+    view = explore(projects, filters, text_rows=_text_rows(filters.text), sort=sort,
+                   descending=descending, page=page, page_size=page_size)
+    return projects, filters, view, sort, descending, page
+
+
+def _link(**changes: object) -> str:
+    """This view's URL with ``changes`` (None removes a parameter; a new filter resets the
+    page)."""
+    current = {k: v for k, v in request.args.items() if k in PARAMETERS and v != ""}
+    if any(k != "page" for k in changes):
+        current.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            current.pop(key, None)
+        else:
+            current[key] = str(value)
+    return request.path + ("?" + urlencode(current) if current else "")
+
+
+def _names(projects: ProjectTable, iris: frozenset[str]) -> str:
+    return "; ".join(sorted(projects.labels.get(i, i) for i in iris))
+
+
+def _row_dict(projects: ProjectTable, row: Row) -> dict:
+    def entity(iri: str) -> dict:
+        return {"key": projects.keys[iri], "label": projects.labels.get(iri, ""), "iri": iri}
+    return {"code": row.code, "title": row.title, "iri": row.iri,
+            "field": entity(row.field), "ministry": entity(row.ministry),
+            "named_ministries": [entity(i) for i in sorted(row.named_ministries)],
+            "places": [entity(i) for i in sorted(row.places)],
+            "organisations": [entity(i) for i in sorted(row.organisations)],
+            "start": row.start, "end": row.end, "open_ended": row.open_ended,
+            "measures": row.measures}
+
+
+@bp.get("/explore")
+def explore_page() -> Response:
+    def render() -> tuple[bytes, str]:
+        projects, filters, view, sort, descending, page = _view()
+        pages = max(1, -(-view.total // PAGE_SIZE))
+        data = "&".join(f"{k}={v}" for k, v in request.args.items() if k in PARAMETERS)
+        sparql = "/sparql?" + urlencode({"query": view_query(filters, projects)})
+        html = render_template(
+            "explore.html", view=view, filters=filters, table=projects, sort=sort,
+            descending=descending, page=page, pages=pages, link=_link, columns=COLUMNS,
+            facet_labels=FACET_LABELS, names=_names, query_string=data, sparql=sparql,
+            active=filters.active())
+        return html.encode(), "text/html; charset=utf-8"
+    _state()  # refuse bad input before the page cache is asked
+    return respond((request.path, request.query_string), render)
+
+
+@bp.get("/explore.json")
+def explore_json() -> Response:
+    projects, filters, view, *_ = _view(MAX_TABLE_ROWS)
+    body = {"filters": filters.active(), "total": view.total,
+            "rows": [_row_dict(projects, r) for r in view.all_rows],
+            "facets": {f: [{"key": v.key, "label": v.label, "count": v.count,
+                            "selected": v.selected} for v in values]
+                       for f, values in view.facets.items()},
+            "sparql": view_query(filters, projects)}
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+
+
+@bp.get("/explore.csv")
+def explore_csv() -> Response:
+    projects, _, view, *_ = _view(MAX_TABLE_ROWS)
+    german = request.args.get("sep") == ";"
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in view.all_rows:
+        writer.writerow((row.code, row.title, projects.labels.get(row.field, ""),
+                         projects.labels.get(row.ministry, ""),
+                         _names(projects, row.named_ministries), _names(projects, row.places),
+                         _names(projects, row.organisations), row.start or "", row.end or "",
+                         "yes" if row.open_ended else "no", row.measures, row.iri))
+    body = ("\ufeff" if german else "") + out.getvalue()
+    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="ruhrgraph-projects.csv"'})

@@ -1,0 +1,137 @@
+"""``/search``: full-text search of the catalogue, as HTML, JSON (``/search.json``) and CSV
+(``/search.csv``; ``?sep=;`` adds a BOM and semicolons for German spreadsheets).
+
+Parameters: ``q`` (the words), ``kind`` (repeatable: project, measure, field, place,
+organisation, ministry), ``page`` (from 1). The index is the release's ``search.sqlite``
+(:mod:`ruhrgraph.search`), opened once per process. Input that cannot be searched answers
+400 with the reason; operators in the input are dropped and said.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, render_template, request
+
+from ruhrgraph.query.backends import release_dir
+from ruhrgraph.search import Index, Results, SearchInputError, parse_query
+from ruhrgraph.search.documents import KINDS
+from ruhrgraph.search.index import FILE_NAME, Hit
+from ruhrgraph.web import state
+from ruhrgraph.web.ops.errors import ApiError
+from ruhrgraph.web.pages.pagecache import respond
+
+bp = Blueprint("search", __name__)
+PAGE_SIZE = 20
+MAX_PAGE = 500
+KIND_LABELS = {"project": "Project", "measure": "Measure", "field": "Action field",
+               "place": "Place", "organisation": "Organisation", "ministry": "Ministry"}
+CSV_COLUMNS = ("Kind", "Name", "Belongs to", "Snippet", "IRI", "Source lines", "Source")
+
+
+def _index() -> Index:
+    st = state()
+    index = st.extras.get("search")
+    if index is None:
+        path = release_dir(st.settings) / FILE_NAME
+        try:
+            index = st.extras["search"] = Index(path)
+        except FileNotFoundError:
+            raise ApiError(503, "Service Unavailable",
+                           "The search index of this release is missing: rebuild with "
+                           "`ruhrgraph build`.") from None
+    return index
+
+
+def _arguments() -> tuple[str, list[str], int]:
+    q = request.args.get("q", "")
+    kinds = request.args.getlist("kind")
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise ApiError(400, "Bad Request", f"unknown kind {unknown[0]!r}: one of "
+                       + ", ".join(KINDS))
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        raise ApiError(400, "Bad Request", f"'page' is a whole number from 1 to {MAX_PAGE}")
+    return q, kinds, int(page)
+
+
+def _search(q: str, kinds: list[str], page: int) -> Results:
+    try:
+        query = parse_query(q)
+    except SearchInputError as error:
+        details = {} if error.position is None else {"position": error.position}
+        raise ApiError(400, "Bad Request", error.message, **details) from None
+    return _index().search(query, kinds, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+
+
+def _path(iri: str) -> str:
+    base = state().iris.base
+    return "/" + iri[len(base):] if iri.startswith(base) else iri
+
+
+def _source_link(hit: Hit) -> str:
+    if not hit.source or not hit.first_line:
+        return ""
+    lines = f"{hit.first_line}-{hit.last_line}" if hit.last_line > hit.first_line else str(
+        hit.first_line)
+    return f"{_path(hit.source)}/text?lines={lines}#L{hit.first_line}"
+
+
+def _hit_dict(hit: Hit) -> dict:
+    return {"kind": hit.kind, "iri": hit.iri, "page": _path(hit.iri), "label": hit.label,
+            "context": hit.context, "snippet": hit.snippet_text(),
+            "marked": [text for text, marked in hit.snippet if marked],
+            "source": {"page": _source_link(hit), "first_line": hit.first_line,
+                       "last_line": hit.last_line} if _source_link(hit) else None,
+            "score": round(hit.score, 4)}
+
+
+@bp.get("/search")
+def search_page() -> Response:
+    q, kinds, page = _arguments()
+
+    def render() -> tuple[bytes, str]:
+        context = {"q": q, "kinds": kinds, "page": page, "page_size": PAGE_SIZE,
+                   "kind_labels": KIND_LABELS, "results": None, "error": None}
+        if q.strip():
+            try:
+                context["results"] = _search(q, kinds, page)
+            except ApiError as error:
+                if error.status != 400:
+                    raise
+                context["error"] = error.message
+        context["path"], context["source_link"] = _path, _source_link
+        return render_template("search.html", **context).encode(), "text/html; charset=utf-8"
+
+    return respond((request.path, request.query_string), render)
+
+
+@bp.get("/search.json")
+def search_json() -> Response:
+    q, kinds, page = _arguments()
+    results = _search(q, kinds, page)
+    body = {"query": q, "words": list(results.query.words), "notes": list(results.query.notes),
+            "kinds": kinds or list(KINDS), "page": page, "page_size": PAGE_SIZE,
+            "total": results.total, "per_kind": results.per_kind,
+            "any_word": results.any_word, "hits": [_hit_dict(h) for h in results.hits]}
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+
+
+@bp.get("/search.csv")
+def search_csv() -> Response:
+    q, kinds, page = _arguments()
+    german = request.args.get("sep") == ";"
+    results = _search(q, kinds, page)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for hit in results.hits:
+        lines = (f"{hit.first_line}-{hit.last_line}" if hit.first_line else "")
+        writer.writerow((KIND_LABELS[hit.kind], hit.label, hit.context, hit.snippet_text(),
+                         hit.iri, lines, hit.source))
+    body = ("\ufeff" if german else "") + out.getvalue()
+    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="ruhrgraph-search.csv"'})

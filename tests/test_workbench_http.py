@@ -1,0 +1,125 @@
+"""The analyst's workbench over HTTP (Flask test client on the real build): search and the
+explorer as HTML, JSON and CSV, every CSV read back with the csv module and pandas."""
+
+import csv
+import io
+import json
+
+import pandas as pd
+import pytest
+
+
+def _csv_rows(body: bytes, german: bool = False) -> list[list[str]]:
+    text = body.decode("utf-8")
+    if german:
+        assert text.startswith("\ufeff")
+        text = text[1:]
+    return list(csv.reader(io.StringIO(text), delimiter=";" if german else ","))
+
+
+def _frame(body: bytes, german: bool = False) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(body), sep=";" if german else ",", encoding="utf-8-sig",
+                       dtype=str, keep_default_na=False)
+
+
+def test_search_page_lists_hits_with_kind_snippet_and_source(pages):
+    response = pages.get("/search?q=Wasserstoffs")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<mark>Wasserstoff</mark>" in html
+    assert 'href="/source/da899bfb6a41233c/text?lines=' in html
+    assert '<span class="kind">Measure</span>' in html
+
+
+def test_search_json_is_the_documented_shape(pages):
+    body = json.loads(pages.get("/search.json?q=Schule&kind=project").data)
+    assert body["query"] == "Schule" and body["kinds"] == ["project"]
+    assert body["total"] == body["per_kind"]["project"] == len(body["hits"])
+    hit = body["hits"][0]
+    assert set(hit) == {"kind", "iri", "page", "label", "context", "snippet", "marked",
+                        "source", "score"}
+    assert hit["page"].startswith("/project/") and hit["kind"] == "project"
+
+
+@pytest.mark.parametrize("german", [False, True])
+def test_search_csv_reads_back(pages, german):
+    url = "/search.csv?q=Schule" + ("&sep=%3B" if german else "")
+    response = pages.get(url)
+    assert response.mimetype == "text/csv"
+    rows = _csv_rows(response.data, german)
+    assert rows[0] == ["Kind", "Name", "Belongs to", "Snippet", "IRI", "Source lines",
+                       "Source"]
+    frame = _frame(response.data, german)
+    assert list(frame.columns) == rows[0] and len(frame) == len(rows) - 1 == 20
+
+
+@pytest.mark.parametrize(("url", "status", "message"), [
+    ("/search.json?q=", 400, "Please enter a word to search for."),
+    ("/search.json?q=%22%2A%22", 400, "The search has no words in it, only signs: please "
+     "enter a word."),
+    ("/search.json?q=" + "a" * 201, 400, "The search is 201 characters long; at most 200 are "
+     "searched. Please shorten it."),
+    ("/search.json?q=x&kind=bogus", 400, "unknown kind 'bogus': one of project, measure, "
+     "field, place, organisation, ministry"),
+    ("/search.json?q=x&page=0", 400, "'page' is a whole number from 1 to 500"),
+])
+def test_bad_search_input_gets_a_clear_400(pages, url, status, message):
+    response = pages.get(url, headers={"Accept": "application/json"})
+    assert response.status_code == status
+    assert response.get_json()["error"]["message"] == message
+
+
+def test_operators_are_searched_as_words_and_said(pages):
+    body = json.loads(pages.get('/search.json?q=%22Bochum%22+NEAR+-Chemie%2A').data)
+    assert body["words"] == ["Bochum", "Chemie"]
+    assert body["notes"][0].startswith("Search operators such as '\"' (at character 1)")
+    assert body["total"] > 0
+
+
+def test_explorer_combines_filters(pages):
+    body = json.loads(pages.get("/explore.json?ministry=mwide&running_in=2030").data)
+    assert body["filters"] == {"ministry": "mwide", "running_in": 2030}
+    assert body["total"] == len(body["rows"]) > 0
+    assert {r["ministry"]["key"] for r in body["rows"]} == {"mwide"}
+    counts = {v["key"]: v["count"] for v in body["facets"]["ministry"]}
+    assert counts["mwide"] == body["total"]
+
+
+@pytest.mark.parametrize("german", [False, True])
+def test_explorer_csv_holds_exactly_the_filtered_rows(pages, german):
+    url = "/explore.csv?ministry=mwide" + ("&sep=%3B" if german else "")
+    expected = json.loads(pages.get("/explore.json?ministry=mwide").data)
+    rows = _csv_rows(pages.get(url).data, german)
+    assert rows[0] == ["Code", "Title", "Action field", "Lead ministry",
+                       "Other ministries named", "Places named", "Organisations named",
+                       "Start", "End", "Open-ended", "Measures", "IRI"]
+    assert [r[0] for r in rows[1:]] == [r["code"] for r in expected["rows"]]
+    assert {r[3] for r in rows[1:]} == {"MWIDE"}
+    frame = _frame(pages.get(url).data, german)
+    assert frame["Code"].tolist() == [r["code"] for r in expected["rows"]]
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("/explore?place=zzz", "place: no place has the key 'zzz' in the catalogue"),
+    ("/explore?start_from=soon", "start_from: a year from 1900 to 2200, not 'soon'"),
+    ("/explore?sort=colour", "sort: one of code, title, field, ministry, start, end, "
+     "measures, places, organisations"),
+    ("/explore?field=1&field=2", "the parameter 'field' is given 2 times: give it once"),
+])
+def test_bad_explorer_input_gets_a_clear_400(pages, url, message):
+    response = pages.get(url, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == message
+
+
+def test_explorer_text_filter_goes_through_the_search_index(pages):
+    body = json.loads(pages.get("/explore.json?q=Wasserstoff").data)
+    assert body["total"] >= 1
+    assert all(r["code"] for r in body["rows"])
+
+
+def test_explorer_page_links_each_facet_value_and_the_sparql(pages):
+    html = pages.get("/explore?field=4").get_data(as_text=True)
+    assert 'href="/explore?field=4&amp;place=' in html
+    assert 'href="/sparql?query=' in html
+    assert 'aria-current="true"' in html
