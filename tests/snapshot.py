@@ -4,7 +4,7 @@
 app serves (each sitemap URL as HTML and Turtle, the browse pages, every canned query as a
 page and as CSV/JSON, the open-data documents, the SPARQL page and the OpenAPI description),
 each with what differs from one build to the next (build id, times, git commit, dump
-checksums) replaced by a placeholder. ``python tests/snapshot.py BUILD_DIR OUT.json`` writes
+checksums) replaced by a placeholder. Search and explorer views are in it too. ``python tests/snapshot.py BUILD_DIR OUT.json`` writes
 it; ``--dump DIR`` also writes each normalised document, to diff by hand.
 """
 
@@ -67,13 +67,15 @@ def documents(build_dir: Path):
     client = pages_app(build_dir).test_client()
     paths = _urls(client)
     paths += ["/sparql", "/openapi.json", "/catalog.ttl", "/void.ttl", "/downloads",
-              "/robots.txt", "/sitemap.xml", "/healthz"]
+              "/robots.txt", "/sitemap.xml", "/healthz", "/search?q=Wasserstoffs+Schule",
+              "/search.json?q=Digitalisierung", "/search.csv?q=Bochum", "/explore",
+              "/explore.json?field=4&running_in=2030", "/explore.csv?ministry=mwide"]
     names = sorted({p.split("/")[2] for p in paths if p.startswith("/queries/")})
     paths += [f"/queries/{n}.{ext}" for n in names for ext in ("csv", "json")]
     for path in paths:
         accepts = ["text/html"]
         if not path.startswith(("/queries", "/sparql", "/openapi", "/robots", "/sitemap",
-                                "/healthz", "/downloads")) and "." not in path.rsplit("/", 1)[-1]:
+                                "/healthz", "/downloads", "/search", "/explore")) and "." not in path.rsplit("/", 1)[-1]:
             accepts.append("text/turtle")
         for accept in accepts:
             response = client.get(path, headers={"Accept": accept})
