@@ -123,3 +123,31 @@ def test_explorer_page_links_each_facet_value_and_the_sparql(pages):
     assert 'href="/explore?field=4&amp;place=' in html
     assert 'href="/sparql?query=' in html
     assert 'aria-current="true"' in html
+
+
+@pytest.mark.parametrize("german", [False, True])
+def test_a_projects_measures_download_with_headings_in_words(pages, german):
+    response = pages.get("/lists/project/05-02/measures.csv" + ("?sep=%3B" if german else ""))
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = _csv_rows(response.data, german)
+    assert rows[0] == ["Position", "Measure", "Kind", "Source line", "Source", "IRI"]
+    assert [r[0] for r in rows[1:]] == [str(n) for n in range(1, 13)]
+    assert rows[1][5] == "https://w3id.org/ruhrgraph/measure/05-02/1"
+    assert len(_frame(response.data, german)) == 12
+
+
+def test_a_projects_mentions_download(pages):
+    body = json.loads(pages.get("/lists/project/05-02/mentions.json").data)
+    named = {(m["Named"], m["Name"]) for m in body["mentions"]}
+    assert ("Place", "Bochum") in named and ("Organisation", "Start4Chem") in named
+    lines = [m["Source line"] for m in body["mentions"]]
+    assert lines == sorted(lines)
+    rows = _csv_rows(pages.get("/lists/project/05-02/mentions.csv").data)
+    assert len(rows) - 1 == len(body["mentions"]) == 7
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/lists/project/99-99/measures.csv", 404), ("/lists/project/05-02/colours.csv", 404),
+    ("/lists/project/05-02/measures.xls", 404)])
+def test_unknown_lists_are_404(pages, url, status):
+    assert pages.get(url).status_code == status
