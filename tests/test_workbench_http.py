@@ -151,3 +151,40 @@ def test_a_projects_mentions_download(pages):
     ("/lists/project/05-02/measures.xls", 404)])
 def test_unknown_lists_are_404(pages, url, status):
     assert pages.get(url).status_code == status
+
+
+def test_compare_places_side_by_side(pages):
+    body = json.loads(pages.get("/compare.json?place=05112000&place=05911000").data)
+    assert body["kind"] == "place" and body["by"] == "field"
+    duisburg, bochum = body["compared"]
+    assert (duisburg["label"], bochum["label"]) == ("Duisburg", "Bochum")
+    assert duisburg["projects"] == ["11-01", "19-01", "19-02"]
+    assert sum(duisburg["counts"].values()) == len(duisburg["projects"])
+    assert body["shared"] == sorted(set(duisburg["projects"]) & set(bochum["projects"]))
+    html = pages.get("/compare?place=05112000&place=05911000").get_data(as_text=True)
+    assert "Projects they share" in html and ">Duisburg<" in html
+
+
+def test_compare_fields_counts_by_ministry(pages):
+    body = json.loads(pages.get("/compare.json?field=1&field=4").data)
+    assert body["by"] == "ministry"
+    assert body["compared"][0]["counts"] == {"vm": 6} and body["shared"] == []
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("/compare?place=05112000", "compare 2 to 6 different places, not 1"),
+    ("/compare?place=05112000&ministry=mwide", "compare one kind: give two or more of "
+     "place=, ministry=, field= or organisation= (e.g. ?place=05112000&place=05911000)"),
+    ("/compare?ministry=mwide&ministry=nope", "ministry: no ministry has the key 'nope' in "
+     "the catalogue"),
+])
+def test_bad_comparisons_get_a_clear_400(pages, url, message):
+    response = pages.get(url, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == message
+
+
+def test_the_compare_chooser_offers_every_kind(pages):
+    html = pages.get("/compare").get_data(as_text=True)
+    for kind in ("place", "organisation", "ministry", "field"):
+        assert f'name="{kind}" value=' in html

@@ -37,7 +37,8 @@ from ruhrgraph.web.ops import monitoring as ops
 #: blueprint two modules share, ``opendata``'s, is registered once, when first named).
 BLUEPRINTS: tuple[str, ...] = ("endpoint.sparql", "opendata.catalog", "opendata.crawlers",
                                "pages.routes", "pages.queries", "pages.sources", "pages.search",
-                               "pages.explorer", "pages.lists", "openapi")
+                               "pages.explorer", "pages.lists", "pages.compare",
+                               "openapi")
 
 
 @dataclass
