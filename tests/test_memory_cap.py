@@ -72,11 +72,11 @@ def test_a_query_beyond_the_cap_ends_only_its_worker_and_the_server_goes_on(spar
         wait_for(lambda: "was sent SIGKILL" in server.log.read_text(),
                  "gunicorn never reported the killed worker", seconds=60)
         log = server.log.read_text()
-        ours = re.findall(r"worker (\d+) holds (\d+) MB, over WORKER_MEMORY_MB=300: ending it",
+        ours = re.findall(r"worker (\d+) holds ([\d.]+) MB, over WORKER_MEMORY_MB=300: ending it",
                           log)
         assert len(ours) == 1, log
         killed = int(ours[0][0])
-        assert int(ours[0][1]) > CAP_MB
+        assert float(ours[0][1]) > CAP_MB
         assert f"Worker (pid:{killed}) was sent SIGKILL!" in log
         assert killed in workers
         wait_for(lambda: not alive(killed), "the worker over its cap lives on")

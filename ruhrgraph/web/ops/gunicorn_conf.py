@@ -60,8 +60,8 @@ def _watch_memory(log, cap: int) -> None:
         fields = os.pread(fd, 256, 0).split()
         anon = (int(fields[1]) - int(fields[2])) * page  # resident minus file-backed/shared
         if anon > cap:
-            log.error("worker %d holds %d MB, over WORKER_MEMORY_MB=%d: ending it (the "
+            log.error("worker %d holds %.1f MB, over WORKER_MEMORY_MB=%d: ending it (the "
                       "requests it was answering are lost); gunicorn starts a fresh one",
-                      os.getpid(), anon >> 20, cap >> 20)
+                      os.getpid(), anon / (1 << 20), cap >> 20)
             os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(MEMORY_CHECK_SECONDS)
