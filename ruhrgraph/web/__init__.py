@@ -28,6 +28,7 @@ from ruhrgraph.query.backends import (
 from ruhrgraph.query.cache import ResultCache
 from ruhrgraph.query.executor import Executor
 from ruhrgraph.store.integrity import StoreWatch
+from ruhrgraph.web import i18n
 from ruhrgraph.web.endpoint.fastpath import FastPath
 from ruhrgraph.web.ops import errors
 from ruhrgraph.web.ops import monitoring as ops
@@ -80,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         allowlist=frozenset(settings["SERVICE_ALLOWLIST"].split()),
     )
     errors.register(app)
+    i18n.init_app(app)
     ops.register(app)
     flask_wsgi = app.wsgi_app
     app.wsgi_app = FastPath(app.wsgi_app, int(settings["CACHE_SIZE"]),
