@@ -21,7 +21,7 @@ from flask import Blueprint, Response, render_template, request
 from ruhrgraph import store
 from ruhrgraph.query import canned
 from ruhrgraph.query.bindings import inline_values, term_syntax
-from ruhrgraph.web import state
+from ruhrgraph.web import i18n, state
 from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.pagecache import respond
@@ -88,6 +88,8 @@ def values(query: canned.CannedQuery, args) -> dict[str, int | str]:
     """The parameter values of a request, checked; :class:`canned.ParamError` if one is bad."""
     given = {}
     for name in args:
+        if name == i18n.PARAM:  # the interface language, not a parameter of the query
+            continue
         items = args.getlist(name)
         if len(items) > 1:
             raise canned.ParamError(f"{name[:40]} is given {len(items)} times; give it once")

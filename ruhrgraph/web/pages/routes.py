@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
 from markupsafe import Markup
 
 from ruhrgraph import store
@@ -182,8 +183,8 @@ def _html(iri: str, path: str, kind: str, only: str | None, after: str,
     elif kind == "place":
         named = entities.named_by(iri, named_page)
         special = {"named_by": named,
-                   "map": ruhrmap.svg(highlight={iri}, title="Where this place lies in "
-                                      "the Ruhr")}
+                   "map": ruhrmap.svg(highlight={iri}, title=gettext(
+                       "Where this place lies in the Ruhr"))}
     elif kind == "organisation":
         special = {"named_by": entities.named_by(iri, named_page)}
     elif kind == "ministry":
