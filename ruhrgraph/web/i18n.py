@@ -50,10 +50,13 @@ def choose(explicit: str | None, cookie: str | None, accept_language: str | None
     for value in (explicit, cookie):
         if value in LANGUAGES:
             return value
-    if accept_language:
-        best = parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES)
-        if best:
-            return best
+    if accept_language:  # by quality; a regional tag (de-AT, en-GB) counts for its language
+        for value, quality in parse_accept_header(accept_language, LanguageAccept):
+            primary = value.split("-")[0].split("_")[0].lower()
+            if quality > 0 and primary in LANGUAGES:
+                return primary
+            if quality > 0 and primary == "*":
+                return DEFAULT
     return DEFAULT
 
 
