@@ -27,7 +27,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 
 @pytest.fixture(scope="module")
 def app(built_graph):
-    return pages_app(built_graph.build_dir)
+    return pages_app(built_graph.build_dir, interface_language=None)
 
 
 @pytest.fixture

@@ -20,11 +20,13 @@ Rendered = tuple[bytes, str]  # body, content type
 
 
 def respond(key: tuple[Hashable, ...], render: Callable[[], Rendered],
-            headers: dict[str, str] | None = None) -> Response:
+            headers: dict[str, str] | None = None, *, localized: bool = True) -> Response:
     """The page for ``key``: ``render()`` gives its body and type; ``headers`` (cheap to
-    know without rendering: Vary, Link, Content-Location) go on every answer."""
+    know without rendering: Vary, Link, Content-Location) go on every answer. A
+    ``localized`` body (the default: HTML pages) is kept per interface language and
+    answered with ``Vary: Accept-Language, Cookie``; RDF and data documents are not."""
     st = state()
-    full_key = ("page", *key, i18n.locale(), st.build.build_id)
+    full_key = ("page", *key, i18n.locale() if localized else "", st.build.build_id)
     etag = etag_for(full_key)
     common = {"Last-Modified": format_datetime(st.build.created, usegmt=True),
               "Cache-Control": f"public, max-age={int(st.settings['CACHE_MAX_AGE'])}",

@@ -179,7 +179,8 @@ def download(name: str, ext: str) -> Response:
     query = _get(name)
     if ext == "rq":
         return respond((request.path,), lambda: (query.text.encode("utf-8"),
-                                                 "application/sparql-query; charset=utf-8"))
+                                                 "application/sparql-query; charset=utf-8"),
+                       localized=False)
     if ext not in DOWNLOADS:
         raise ApiError(404, "Not Found", f"no /queries/{name}.{ext[:20]}; downloads are "
                        + ", ".join(f".{e}" for e in (*DOWNLOADS, "rq")))
@@ -207,7 +208,8 @@ def _data(query: canned.CannedQuery, ext: str) -> Response:
     headers = {"Content-Disposition": f"inline; filename=\"{safe}.{ext}\"; "
                                       f"filename*=UTF-8''{full}",
                "Access-Control-Allow-Origin": "*"}
-    return respond((query.name, ext, tuple(sorted(given.items()))), render, headers)
+    return respond((query.name, ext, tuple(sorted(given.items()))), render, headers,
+                   localized=False)
 
 
 @bp.get("/queries/<name>")

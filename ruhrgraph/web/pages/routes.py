@@ -155,7 +155,8 @@ def _serve(iri: str, path: str, kind: str, ext: str | None) -> Response:
         return _html(iri, path, kind, only, after, lists).encode("utf-8"), \
             _content_type("html")
 
-    return respond((path, name, only, after, *lists.values()), render, headers)
+    return respond((path, name, only, after, *lists.values()), render, headers,
+                   localized=name == "html")
 
 
 #: Query parameters paging a page's lists of projects (the page number, from 1).
@@ -244,7 +245,7 @@ def ontology(ext: str | None = None) -> Response:
         return rdf_document([(r["s"], r["p"], r["o"]) for r in rows], name), \
             _content_type(name)
 
-    response = respond(("/ontology", name), render, headers)
+    response = respond(("/ontology", name), render, headers, localized=name == "html")
     if name == "html" and Path(doc).is_file():
         # pyLODE's page keeps its styles inline; it has no script to run.
         response.headers["Content-Security-Policy"] = (
