@@ -264,3 +264,37 @@ def test_babel_cfg_covers_what_the_test_extracts():
     text = Path(ROOT, "babel.cfg").read_text()
     assert "[python: ruhrgraph/web/**.py]" in text
     assert "[jinja2: ruhrgraph/web/templates/**.html]" in text
+
+
+# --- in a real browser ----------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_switch_in_chromium_sticks_across_pages(browser, graph_server):
+    """Chromium asking for German: German pages; "English" switches, and the choice stays
+    when the navigation is followed (the cookie), on a filtered view too; "Deutsch" back."""
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(graph_server.url + "/")
+        assert page.locator("html").get_attribute("lang") == "de"
+        assert page.locator("h1").inner_text() == "Die Ruhr-Konferenz als Wissensgraph"
+        switch = page.locator("nav.language-switch")
+        assert switch.locator("a[aria-current]").inner_text() == "Deutsch"
+        switch.get_by_role("link", name="English").click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("h1").inner_text() == "The Ruhr-Konferenz as a knowledge graph"
+        page.locator("header nav a[href='/explore']").click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == "Explore projects"  # the cookie stuck
+        page.locator(".facet a[href*='field=']").first.click()
+        page.wait_for_load_state()
+        assert "field=" in page.url and page.locator("html").get_attribute("lang") == "en"
+        page.locator("nav.language-switch").get_by_role("link", name="Deutsch").click()
+        page.wait_for_load_state()
+        assert "field=" in page.url  # the view is kept
+        assert page.locator("html").get_attribute("lang") == "de"
+        assert page.locator("h1").inner_text() == "Projekte erkunden"
+    finally:
+        context.close()
