@@ -7,7 +7,7 @@ PORT   ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install build serve test lint bench system-deps clean
+.PHONY: help install build serve test lint bench system-deps clean translations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,13 @@ lint: install ## ruff over the package, tests, benchmarks and server.py
 
 bench: install system-deps build ## Run the benchmarks in bench/ (figures in bench/results/)
 	$(PY) bench/run_all.py
+
+BABEL_DIR := ruhrgraph/web/translations
+translations: install ## Extract the interface's messages, update the German catalogue, compile it
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project ruhrgraph --copyright-holder "ruhrgraph developers" -o $(BABEL_DIR)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(BABEL_DIR)/messages.pot -d $(BABEL_DIR) -l de --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel compile -d $(BABEL_DIR) --statistics
 
 clean: ## Remove the build output and caches (keeps .venv)
 	rm -rf data/build tests/artifacts bench/results .pytest_cache .ruff_cache

@@ -147,12 +147,25 @@ def graph_server(built_graph, tmp_path_factory):
 # --- linked-data and canned query pages (test_pages.py, test_canned_queries.py, test_browser.py)
 
 
-def pages_app(build_dir: Path, **settings):
-    """The web app on a build directory, as `create_app` makes it for a server."""
+def pages_app(build_dir: Path, interface_language: str | None = "en", **settings):
+    """The web app on a build directory, as `create_app` makes it for a server. Its test
+    clients ask for ``interface_language`` (``Accept-Language``): English by default, the
+    language the page tests pin their wording in (German, the site's default when nothing
+    is asked, is tests/test_i18n.py's); None asks for nothing."""
+    from flask.testing import FlaskClient
+
     from ruhrgraph.web import create_app
 
-    return create_app({"BUILD_DIR": str(build_dir), "STORE_DIR": "", "BACKEND": "",
-                       "ACCESS_LOG": False, "QUERIES_DIR": str(ROOT / "queries"), **settings})
+    app = create_app({"BUILD_DIR": str(build_dir), "STORE_DIR": "", "BACKEND": "",
+                      "ACCESS_LOG": False, "QUERIES_DIR": str(ROOT / "queries"), **settings})
+    if interface_language:
+        class Client(FlaskClient):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.environ_base["HTTP_ACCEPT_LANGUAGE"] = interface_language
+
+        app.test_client_class = Client
+    return app
 
 
 @pytest.fixture(scope="session")

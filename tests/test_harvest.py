@@ -399,7 +399,10 @@ def test_downloads_page(graph_server, built_graph):
         name = entry["file"].rsplit("/", 1)[1]
         assert f'href="{graph_server.url}/downloads/{name}"' in response.text
         assert entry["sha256"] in response.text
-        assert f"{entry['bytes']:,}" in response.text
+        assert f"{entry['bytes']:,}".replace(",", ".") in response.text  # German by default
+    english = requests.get(graph_server.url + "/downloads", timeout=30,
+                           headers={"Accept-Language": "en"}).text
+    assert all(f"{entry['bytes']:,}" in english for entry in built_graph.manifest["dumps"])
     assert 'href="/catalog.ttl"' in response.text and 'href="/void.ttl"' in response.text
     assert "Datenlizenz Deutschland – Namensnennung – Version 2.0" in response.text
 

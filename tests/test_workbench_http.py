@@ -138,9 +138,9 @@ def test_a_projects_measures_download_with_headings_in_words(pages, german):
 
 def test_a_projects_mentions_download(pages):
     body = json.loads(pages.get("/lists/project/05-02/mentions.json").data)
-    named = {(m["Named"], m["Name"]) for m in body["mentions"]}
+    named = {(m["named"], m["name"]) for m in body["mentions"]}
     assert ("Place", "Bochum") in named and ("Organisation", "Start4Chem") in named
-    lines = [m["Source line"] for m in body["mentions"]]
+    lines = [m["line"] for m in body["mentions"]]
     assert lines == sorted(lines)
     rows = _csv_rows(pages.get("/lists/project/05-02/mentions.csv").data)
     assert len(rows) - 1 == len(body["mentions"]) == 7

@@ -29,6 +29,7 @@ from ruhrgraph.query.cache import ResultCache
 from ruhrgraph.query.executor import Executor
 from ruhrgraph.query.remote import RemoteBackend as Remote
 from ruhrgraph.store.integrity import StoreWatch
+from ruhrgraph.web import i18n
 from ruhrgraph.web.endpoint.fastpath import FastPath
 from ruhrgraph.web.ops import errors
 from ruhrgraph.web.ops import monitoring as ops
@@ -84,6 +85,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         allowlist=frozenset(settings.service_allowlist.split()),
     )
     errors.register(app)
+    i18n.init_app(app)
     ops.register(app)
     _wrap(app, settings, remote)
     # Every module first: one may add routes to another's blueprint (opendata.crawlers).

@@ -3,6 +3,8 @@ organisations): one query each, answered as plain dicts for the templates."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from ruhrgraph.web import state
 from ruhrgraph.web.pages import charts, lookup, ruhrmap
 from ruhrgraph.web.pages.terms import Linker
@@ -127,8 +129,8 @@ def places() -> dict:
               "district": r["isDistrict"].value == "true", "in": _v(r, "district"),
               "projects": int(r["projects"].value)} for r in lookup.select(_PLACES)]
     values = {p["iri"]: p["projects"] for p in items if p["projects"]}
-    return {"places": items, "map": ruhrmap.svg(values, title="Places by the number of "
-                                                "projects naming them")}
+    return {"places": items, "map": ruhrmap.svg(values, title=gettext(
+        "Places by the number of projects naming them"))}
 
 
 def organisations() -> dict:

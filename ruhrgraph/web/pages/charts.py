@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from ruhrgraph.namespaces import SVG
@@ -83,8 +84,9 @@ def gantt(items: Sequence[dict], title: str, mark_year: int | None = None) -> Ma
         else:
             x1 = label_w + plot_w
         classes = f"span g{it.get('group') or 0}" + (" no-start" if not start else "")
-        what = (f"{it.get('label')} {it.get('title') or ''}: {start or 'no start'}–"
-                f"{end or 'no end'}{', open-ended' if open_ else ''}")
+        since, until = start or gettext("no start"), end or gettext("no end")
+        what = (f"{it.get('label')} {it.get('title') or ''}: {since}–{until}"
+                + (gettext(", open-ended") if open_ else ""))
         body.append(f'<text x="{label_w - 6}" y="{y + 12}" class="axis-label" '
                     f'text-anchor="end">{_link(it.get("href"), str(escape(it.get("label"))))}'
                     f"</text>")
@@ -119,9 +121,11 @@ def timeline_bar(start: int | None, end: int | None, open_ended: bool, first: in
         tip = x1 if end else width - left
         body.append(f'<path d="M{tip:.1f},8 L{tip + 12:.1f},16 L{tip:.1f},24 Z" '
                     f'class="open-end"/>')
-    what = (f"from {start or 'no stated start (drawn from 2020)'} to {end or 'no stated end'}"
-            f"{', open-ended' if open_ended else ''}")
-    return _svg(width + 14, height, f"Duration: {what}", body, "timeline")
+    what = gettext("from %(start)s to %(end)s", start=start or gettext(
+        "no stated start (drawn from 2020)"), end=end or gettext("no stated end"))
+    what += gettext(", open-ended") if open_ended else ""
+    return _svg(width + 14, height, gettext("Duration: %(what)s", what=what), body,
+                "timeline")
 
 
 def network(nodes: dict[str, dict], edges: Sequence[tuple[str, str, float]], title: str,

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from ruhrgraph.query.explorer import ProjectTable, Row
 from ruhrgraph.web.ops.errors import ApiError
@@ -24,8 +25,8 @@ bp = Blueprint("compare", __name__)
 #: kind -> the row attribute that holds it, and what the comparison counts by
 KINDS = {"place": ("places", "field"), "organisation": ("organisations", "field"),
          "ministry": ("ministry", "field"), "field": ("field", "ministry")}
-KIND_LABELS = {"place": "places", "organisation": "organisations", "ministry": "ministries",
-               "field": "action fields"}
+KIND_LABELS = {"place": _l("places"), "organisation": _l("organisations"),
+               "ministry": _l("ministries"), "field": _l("action fields")}
 MAX_COMPARED = 6
 
 

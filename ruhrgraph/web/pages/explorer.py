@@ -16,6 +16,8 @@ import json
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from ruhrgraph.query.explorer import (
     FACETS,
@@ -41,16 +43,28 @@ bp = Blueprint("explorer", __name__)
 PAGE_SIZE = 50
 MAX_TABLE_ROWS = 10_000_000
 PARAMETERS = (*FACETS, *YEAR_FILTERS, "open_ended", "q", "sort", "desc", "page")
-COLUMNS = {"code": "Code", "title": "Title", "field": "Action field",
-           "ministry": "Lead ministry", "start": "Start", "end": "End",
-           "measures": "Measures", "places": "Places named", "organisations":
-           "Organisations named"}
-FACET_LABELS = {"field": "Action field", "ministry": "Lead ministry",
-                "named_ministry": "Other ministry named", "place": "Place named",
-                "organisation": "Organisation named"}
-CSV_COLUMNS = ("Code", "Title", "Action field", "Lead ministry", "Other ministries named",
-               "Places named", "Organisations named", "Start", "End", "Open-ended",
-               "Measures", "IRI")
+COLUMNS = {"code": _l("Code"), "title": _l("Title"), "field": _l("Action field"),
+           "ministry": _l("Lead ministry"), "start": _l("Start"), "end": _l("End"),
+           "measures": _l("Measures"), "places": _l("Places named"), "organisations":
+           _l("Organisations named")}
+FACET_LABELS = {"field": _l("Action field"), "ministry": _l("Lead ministry"),
+                "named_ministry": _l("Other ministry named"), "place": _l("Place named"),
+                "organisation": _l("Organisation named")}
+#: The names of the active filters (the chips above the table).
+FILTER_NAMES = {**FACET_LABELS, "running_in": _l("Running in"),
+                "start_from": _l("Starting from"), "start_to": _l("Starting until"),
+                "end_from": _l("Ending from"), "end_to": _l("Ending until"),
+                "open_ended": _l("Open-ended"), "text": _l("Words")}
+CSV_COLUMNS = (_l("Code"), _l("Title"), _l("Action field"), _l("Lead ministry"),
+               _l("Other ministries named"), _l("Places named"), _l("Organisations named"),
+               _l("Start"), _l("End"), _l("Open-ended"), _l("Measures"), "IRI")
+#: The headings of the JSON rows' keys (``headings`` in /explore.json).
+JSON_HEADINGS = {"code": _l("Code"), "title": _l("Title"), "iri": "IRI",
+                 "field": _l("Action field"), "ministry": _l("Lead ministry"),
+                 "named_ministries": _l("Other ministries named"),
+                 "places": _l("Places named"), "organisations": _l("Organisations named"),
+                 "start": _l("Start"), "end": _l("End"), "open_ended": _l("Open-ended"),
+                 "measures": _l("Measures")}
 
 
 def table() -> ProjectTable:
@@ -147,8 +161,8 @@ def explore_page() -> Response:
         html = render_template(
             "explore.html", view=view, filters=filters, table=projects, sort=sort,
             descending=descending, page=page, pages=pages, link=_link, columns=COLUMNS,
-            facet_labels=FACET_LABELS, names=_names, query_string=data, sparql=sparql,
-            active=filters.active())
+            facet_labels=FACET_LABELS, filter_names=FILTER_NAMES, names=_names, query_string=data,
+            sparql=sparql, active=filters.active())
         return html.encode(), "text/html; charset=utf-8"
     _state()  # refuse bad input before the page cache is asked
     return respond((request.path, request.query_string), render)
@@ -158,6 +172,7 @@ def explore_page() -> Response:
 def explore_json() -> Response:
     projects, filters, view, *_ = _view(MAX_TABLE_ROWS)
     body = {"filters": filters.active(), "total": view.total,
+            "headings": {k: str(v) for k, v in JSON_HEADINGS.items()},
             "rows": [_row_dict(projects, r) for r in view.all_rows],
             "facets": {f: [{"key": v.key, "label": v.label, "count": v.count,
                             "selected": v.selected} for v in values]
@@ -178,7 +193,8 @@ def explore_csv() -> Response:
                          projects.labels.get(row.ministry, ""),
                          _names(projects, row.named_ministries), _names(projects, row.places),
                          _names(projects, row.organisations), row.start or "", row.end or "",
-                         "yes" if row.open_ended else "no", row.measures, row.iri))
+                         gettext("yes") if row.open_ended else gettext("no"), row.measures,
+                         row.iri))
     body = ("\ufeff" if german else "") + out.getvalue()
     return Response(body.encode("utf-8"), mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="ruhrgraph-projects.csv"'})

@@ -15,18 +15,24 @@ import io
 import json
 
 from flask import Blueprint, Response, request
+from flask_babel import lazy_gettext as _l
 
 from ruhrgraph.web import state
 from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import entities
 
 bp = Blueprint("lists", __name__)
-KINDS = {"place": "Place", "organisation": "Organisation", "ministry": "Ministry",
-         "project": "Project"}
-HEADINGS = {
-    "measures": ("Position", "Measure", "Kind", "Source line", "Source", "IRI"),
-    "mentions": ("Named", "Name", "Words in the text", "Source line", "Source", "IRI of the "
-                 "named", "IRI of the mention"),
+KINDS = {"place": _l("Place"), "organisation": _l("Organisation"),
+         "ministry": _l("Ministry"), "project": _l("Project")}
+#: list -> (JSON key, CSV heading in the interface's language) of each column
+COLUMNS = {
+    "measures": (("position", _l("Position")), ("measure", _l("Measure")),
+                 ("kind", _l("Kind")), ("line", _l("Source line")),
+                 ("source", _l("Source")), ("iri", "IRI")),
+    "mentions": (("named", _l("Named")), ("name", _l("Name")),
+                 ("words", _l("Words in the text")), ("line", _l("Source line")),
+                 ("source", _l("Source")), ("iri", _l("IRI of the named")),
+                 ("mention", _l("IRI of the mention"))),
 }
 
 
@@ -41,29 +47,29 @@ def _rows(name: str, project: dict) -> list[tuple]:
             for mention in entity["mentions"]:
                 iri = entity["path"] if entity["path"].startswith("http") else (
                     root + entity["path"])
-                rows.append((KINDS[kind], entity["label"], mention["words"], mention["line"],
+                rows.append((str(KINDS[kind]), entity["label"], mention["words"], mention["line"],
                              root + mention["src"], iri, root + mention["path"]))
     return sorted(rows, key=lambda r: (r[3], r[0], r[1]))
 
 
 @bp.get("/lists/project/<code>/<name>.<ext>")
 def project_list(code: str, name: str, ext: str) -> Response:
-    if name not in HEADINGS or ext not in ("csv", "json"):
+    if name not in COLUMNS or ext not in ("csv", "json"):
         raise ApiError(404, "Not Found", f"a project has the lists measures and mentions, "
                        f"as .csv or .json, not {name}.{ext}")
     project = entities.project(state().iris.base + "project/" + code)
     if project is None:
         raise ApiError(404, "Not Found", f"no project has the code {code[:40]!r}")
     rows = _rows(name, project)
-    headings = HEADINGS[name]
+    keys = [key for key, _ in COLUMNS[name]]
     if ext == "json":
         body = json.dumps({"project": code, "title": project["title"], name: [
-            dict(zip(headings, row, strict=True)) for row in rows]}, ensure_ascii=False)
+            dict(zip(keys, row, strict=True)) for row in rows]}, ensure_ascii=False)
         return Response(body, mimetype="application/json")
     german = request.args.get("sep") == ";"
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
-    writer.writerow(headings)
+    writer.writerow([str(heading) for _, heading in COLUMNS[name]])
     writer.writerows(rows)
     text = ("\ufeff" if german else "") + out.getvalue()
     return Response(text.encode("utf-8"), mimetype="text/csv", headers={

@@ -65,7 +65,7 @@ def select(query: str, bindings: Mapping[str, object] | None = None, *,
 
 
 def labels(iris: list[str]) -> dict[str, tuple[str, str | None]]:
-    """The label to show (German, else English, else any) of each IRI that has one
+    """The label to show (the interface language, else the other, else any) of each IRI that has one
     (``rdfs:label`` or ``skos:prefLabel``). The IRIs come from the graph (a result of ours),
     never from a request."""
     found: dict[str, list[tuple[str, str | None]]] = {}

@@ -3,7 +3,7 @@
 :func:`respond` answers 304 when ``If-None-Match`` matches (nothing computed), a cached
 body when there is one, else renders, keeps the body in the state's result cache and sends
 it with ``ETag``, ``Last-Modified`` and ``Cache-Control``. The key holds everything the body
-depends on (path, query string, chosen format) and the build id.
+depends on (path, query string, chosen format), the interface language and the build id.
 """
 
 from __future__ import annotations
@@ -14,17 +14,19 @@ from email.utils import format_datetime
 from flask import Response, g, request
 
 from ruhrgraph.query.cache import etag_for
-from ruhrgraph.web import state
+from ruhrgraph.web import i18n, state
 
 Rendered = tuple[bytes, str]  # body, content type
 
 
 def respond(key: tuple[Hashable, ...], render: Callable[[], Rendered],
-            headers: dict[str, str] | None = None) -> Response:
+            headers: dict[str, str] | None = None, *, localized: bool = True) -> Response:
     """The page for ``key``: ``render()`` gives its body and type; ``headers`` (cheap to
-    know without rendering: Vary, Link, Content-Location) go on every answer."""
+    know without rendering: Vary, Link, Content-Location) go on every answer. A
+    ``localized`` body (the default: HTML pages) is kept per interface language and
+    answered with ``Vary: Accept-Language, Cookie``; RDF and data documents are not."""
     st = state()
-    full_key = ("page", *key, st.build.build_id)
+    full_key = ("page", *key, i18n.locale() if localized else "", st.build.build_id)
     etag = etag_for(full_key)
     common = {"Last-Modified": format_datetime(st.build.created, usegmt=True),
               "Cache-Control": f"public, max-age={st.settings.cache_max_age}",

@@ -22,7 +22,7 @@ from ruhrgraph import store
 from ruhrgraph.query import canned
 from ruhrgraph.query.bindings import term_syntax
 from ruhrgraph.query.canned import bindings, editor_text
-from ruhrgraph.web import state
+from ruhrgraph.web import i18n, state
 from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.pagecache import respond
@@ -89,6 +89,8 @@ def values(query: canned.CannedQuery, args) -> dict[str, int | str]:
     """The parameter values of a request, checked; :class:`canned.ParamError` if one is bad."""
     given = {}
     for name in args:
+        if name == i18n.PARAM:  # the interface language, not a parameter of the query
+            continue
         items = args.getlist(name)
         if len(items) > 1:
             raise canned.ParamError(f"{name[:40]} is given {len(items)} times; give it once")
@@ -164,7 +166,8 @@ def download(name: str, ext: str) -> Response:
     query = _get(name)
     if ext == "rq":
         return respond((request.path,), lambda: (query.text.encode("utf-8"),
-                                                 "application/sparql-query; charset=utf-8"))
+                                                 "application/sparql-query; charset=utf-8"),
+                       localized=False)
     if ext not in DOWNLOADS:
         raise ApiError(404, "Not Found", f"no /queries/{name}.{ext[:20]}; downloads are "
                        + ", ".join(f".{e}" for e in (*DOWNLOADS, "rq")))
@@ -192,7 +195,8 @@ def _data(query: canned.CannedQuery, ext: str) -> Response:
     headers = {"Content-Disposition": f"inline; filename=\"{safe}.{ext}\"; "
                                       f"filename*=UTF-8''{full}",
                "Access-Control-Allow-Origin": "*"}
-    return respond((query.name, ext, tuple(sorted(given.items()))), render, headers)
+    return respond((query.name, ext, tuple(sorted(given.items()))), render, headers,
+                   localized=False)
 
 
 @bp.get("/queries/<name>")

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
 from markupsafe import Markup
 
 from ruhrgraph import store
@@ -155,7 +156,8 @@ def _serve(iri: str, path: str, kind: str, ext: str | None) -> Response:
         return _html(iri, path, kind, only, after, lists).encode("utf-8"), \
             _content_type("html")
 
-    return respond((path, name, only, after, *lists.values()), render, headers)
+    return respond((path, name, only, after, *lists.values()), render, headers,
+                   localized=name == "html")
 
 
 #: Query parameters paging a page's lists of projects (the page number, from 1).
@@ -183,8 +185,8 @@ def _html(iri: str, path: str, kind: str, only: str | None, after: str,
     elif kind == "place":
         named = entities.named_by(iri, named_page)
         special = {"named_by": named,
-                   "map": ruhrmap.svg(highlight={iri}, title="Where this place lies in "
-                                      "the Ruhr")}
+                   "map": ruhrmap.svg(highlight={iri}, title=gettext(
+                       "Where this place lies in the Ruhr"))}
     elif kind == "organisation":
         special = {"named_by": entities.named_by(iri, named_page)}
     elif kind == "ministry":
@@ -244,7 +246,7 @@ def ontology(ext: str | None = None) -> Response:
         return rdf_document([(r["s"], r["p"], r["o"]) for r in rows], name), \
             _content_type(name)
 
-    response = respond(("/ontology", name), render, headers)
+    response = respond(("/ontology", name), render, headers, localized=name == "html")
     if name == "html" and Path(doc).is_file():
         # pyLODE's page keeps its styles inline; it has no script to run.
         response.headers["Content-Security-Policy"] = (

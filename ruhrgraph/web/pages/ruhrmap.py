@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from ruhrgraph.namespaces import SVG
@@ -137,12 +138,15 @@ def level(value: float, top: float) -> int:
 
 
 def svg(values: dict[str, float] | None = None, highlight: set[str] | frozenset = frozenset(),
-        title: str = "Map of the Ruhr", unit: str = "projects") -> Markup:
+        title: str | None = None, unit: str | None = None) -> Markup:
     """The map; ``values`` (place IRI -> number) colour the cells, ``highlight`` outlines
     some. A value given for a district colours its municipalities' outlines."""
+    title = title or gettext("Map of the Ruhr")
+    unit = unit or gettext("projects")
     geo = geometry()
     if not geo.cells:
-        return Markup("<p>No coordinates of Ruhr municipalities in the graph.</p>")
+        return Markup("<p>%s</p>") % gettext("No coordinates of Ruhr municipalities in the "
+                                             "graph.")
     values = values or {}
     linker = Linker(state().iris)
     top = max(values.values(), default=0)

@@ -14,6 +14,7 @@ import io
 import json
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from ruhrgraph.query.backends import release_dir
 from ruhrgraph.search import Index, Results, SearchInputError, parse_query
@@ -26,9 +27,11 @@ from ruhrgraph.web.pages.pagecache import respond
 bp = Blueprint("search", __name__)
 PAGE_SIZE = 20
 MAX_PAGE = 500
-KIND_LABELS = {"project": "Project", "measure": "Measure", "field": "Action field",
-               "place": "Place", "organisation": "Organisation", "ministry": "Ministry"}
-CSV_COLUMNS = ("Kind", "Name", "Belongs to", "Snippet", "IRI", "Source lines", "Source")
+KIND_LABELS = {"project": _l("Project"), "measure": _l("Measure"), "field": _l("Action field"),
+               "place": _l("Place"), "organisation": _l("Organisation"),
+               "ministry": _l("Ministry")}
+CSV_COLUMNS = (_l("Kind"), _l("Name"), _l("Belongs to"), _l("Snippet"), "IRI",
+               _l("Source lines"), _l("Source"))
 
 
 def _index() -> Index:

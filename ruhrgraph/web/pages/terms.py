@@ -1,4 +1,4 @@
-"""How the pages show RDF terms: labels (German first, then English), links, literals.
+"""How the pages show RDF terms: labels (the interface's language first), links, literals.
 
 An IRI under the graph's base links to its page on this server (its path under the base),
 an outside ``http(s)`` IRI links out, and any other scheme is shown as text, never as a
@@ -32,6 +32,7 @@ from ruhrgraph.namespaces import (
     XSD,
 )
 from ruhrgraph.namespaces import DCTERMS as DCT
+from ruhrgraph.web import i18n
 
 #: English labels of the outside terms the graph uses (the ontology graph labels its own).
 VOCABULARY_LABELS: dict[str, str] = {
@@ -86,9 +87,11 @@ _DATATYPE_NAMES = {XSD + n: n for n in ("integer", "decimal", "boolean", "gYear"
 
 
 def pick_label(labels: Iterable[tuple[str, str | None]]) -> tuple[str, str | None] | None:
-    """The label to show among (text, language) pairs: German, else English, else one
-    without a language, else any; ties by text so the choice is stable."""
-    rank = {"de": 0, "en": 1, "": 2}
+    """The label to show among (text, language) pairs: in the interface's language (German
+    by default), else the other one, else one without a language, else any; ties by text
+    so the choice is stable."""
+    first, second = i18n.label_languages()[:2]
+    rank = {first: 0, second: 1, "": 2}
     best = sorted(labels, key=lambda lt: (rank.get((lt[1] or "").lower().split("-")[0], 3),
                                           lt[0]))
     return best[0] if best else None
