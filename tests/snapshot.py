@@ -4,8 +4,9 @@
 app serves (each sitemap URL as HTML and Turtle, the browse pages, every canned query as a
 page and as CSV/JSON, the open-data documents, the SPARQL page and the OpenAPI description),
 each with what differs from one build to the next (build id, times, git commit, dump
-checksums) replaced by a placeholder. Search and explorer views are in it too. ``python tests/snapshot.py BUILD_DIR OUT.json`` writes
-it; ``--dump DIR`` also writes each normalised document, to diff by hand.
+checksums) replaced by a placeholder. Search and explorer views are in it too.
+``python tests/snapshot.py BUILD_DIR OUT.json`` writes it; ``--dump DIR`` also writes each
+normalised document, to diff by hand.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def documents(build_dir: Path):
     for path in paths:
         accepts = ["text/html"]
         if not path.startswith(("/queries", "/sparql", "/openapi", "/robots", "/sitemap",
-                                "/healthz", "/downloads", "/search", "/explore")) and "." not in path.rsplit("/", 1)[-1]:
+                                "/healthz", "/downloads", "/search", "/explore")) \
+                and "." not in path.rsplit("/", 1)[-1]:
             accepts.append("text/turtle")
         for accept in accepts:
             response = client.get(path, headers={"Accept": accept})
