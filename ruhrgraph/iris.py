@@ -21,7 +21,7 @@ KINDS: dict[str, str] = {
     "ministry": r"[a-z][a-z0-9-]*",
     "measure": r"[0-9]{2}-[0-9]{2}(?:-x[0-9]+)?/[0-9]+",
     "duration": r"[0-9]{2}-[0-9]{2}(?:-x[0-9]+)?",
-    "place": r"[0-9]{2,12}",
+    "place": r"[0-9]{2,12}|[a-z][a-z0-9-]*",  # the AGS; a slug for a place abroad
     "organisation": r"[a-z0-9][a-z0-9-]*",
     "mention": r"[0-9]+-[0-9]+(?:-x[0-9]+)?",
     "source": r"[0-9a-f]{16}",
@@ -98,8 +98,9 @@ class Iris:
     def duration(self, code: str) -> str:
         return self.of("duration", code)
 
-    def place(self, ags: str) -> str:
-        return self.of("place", ags)
+    def place(self, key: str) -> str:
+        """A place by its key: the AGS, or a slug for a place abroad (``place/jakarta``)."""
+        return self.of("place", key)
 
     def organisation(self, key: str) -> str:
         return self.of("organisation", key)

@@ -424,12 +424,13 @@ def test_cities_ranked(pages):
     by_place: dict[str, set[str]] = defaultdict(set)
     for code, places in gold_places().items():
         for place in places:
-            by_place[place].add(code)
+            if place != "Jakarta":  # the query ranks German municipalities (with an AGS)
+                by_place[place].add(code)
     expected = sorted(((n, len(c), c) for n, c in by_place.items()), key=lambda t: (-t[1], t[0]))
     assert got == expected
     assert [(n, c) for n, c, _ in got] == [("Bochum", 4), ("Herne", 4), ("Duisburg", 3),
                                           ("Dortmund", 2), ("Essen", 2), ("Bottrop", 1),
-                                          ("Gelsenkirchen", 1), ("Oberhausen", 1)]
+                                          ("Gelsenkirchen", 1), ("Köln", 1), ("Oberhausen", 1)]
     first = rows(pages, "cities-ranked")[0]
     assert (first["ags"], first["latitude"], first["longitude"]) == ("05911000", 51.48181,
                                                                      7.21966)

@@ -336,3 +336,22 @@ def test_findings_carry_a_kind_each(linked):
     kinds = [f.kind for f in checks.check(selfish, make_reference())]
     assert kinds == ["self-mention", "link-without-mention"]
     assert set(kinds) <= set(checks.KINDS)
+
+
+def test_a_place_abroad_has_no_ags_and_lies_outside_the_ruhr(linked):
+    import dataclasses
+
+    from ruhrgraph.link.reference import Place
+    jakarta = Place(None, "Jakarta", "stadt-im-ausland", None, False, -6.175, 106.8275,
+                    "Q3630", ("Djakarta",), "jakarta")
+    reference = make_reference()
+    reference = dataclasses.replace(reference, places=(*reference.places, jakarta))
+    graph = to_dataset("".join(mapping.catalogue_chunks(linked, reference, Iris(BASE)))).graph(G)
+    s = u("place/jakarta")
+    assert {SCHEMA.City, SCHEMA.AdministrativeArea, SCHEMA.Place, GEO.Feature} == set(
+        graph.objects(s, RDF.type))
+    assert graph.value(s, RG.ags) is None
+    assert graph.value(s, RG.inRuhrRegion) == Literal(False)
+    assert graph.value(s, OWL.sameAs) == URIRef("http://www.wikidata.org/entity/Q3630")
+    assert graph.value(graph.value(s, GEO.hasGeometry), GEO.asWKT) == Literal(
+        "POINT(106.8275 -6.175)", datatype=GEO.wktLiteral)

@@ -342,7 +342,7 @@ def test_home_page(pages, built_graph):
 
 @pytest.mark.parametrize(("path", "prefix", "count"), [
     ("/projects", "/project/", 74), ("/ministries", "/ministry/", 15), ("/fields", "/field/", 5),
-    ("/places", "/place/", 58), ("/organisations", "/organisation/", 45)])
+    ("/places", "/place/", 59), ("/organisations", "/organisation/", 46)])
 def test_browse_pages_link_every_entry(pages, path, prefix, count):
     links = {a["href"] for a in Links(html(pages, path)).links if a["href"].startswith(prefix)}
     assert len(links) == count

@@ -13,7 +13,7 @@ from ruhrgraph.store import ReadStore
 def index(built_graph, tmp_path_factory):
     path = tmp_path_factory.mktemp("search") / "search.sqlite"
     store = ReadStore.open(built_graph.store)
-    assert write_index(path, documents(store)) == 494
+    assert write_index(path, documents(store)) == 500
     return Index(path)
 
 

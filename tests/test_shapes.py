@@ -208,3 +208,21 @@ def test_violations_read_well(graph):
     assert text.startswith("catalogue.txt:5: base:project/13-01 dcterms:identifier: ")
     assert "a project has exactly one code like 13-01" in text
     assert text.endswith("[Violation of rgsh:Project]")
+
+
+def test_a_place_abroad_needs_no_ags(graph):
+    # a schema:City abroad (no rg:Municipality, no rg:District) conforms without an AGS
+    for cls in (RG.IndependentCity, RG.Municipality):
+        graph.remove((BOCHUM, RDF.type, cls))
+    graph.add((BOCHUM, RDF.type, SCHEMA.City))
+    graph.remove((BOCHUM, RG.ags, None))
+    assert found(graph) == set()
+
+
+def test_the_region_and_programme_link_methods(graph):
+    mention = next(graph.subjects(RG.linkMethod, None))
+    for method in ("region", "programme"):
+        graph.set((mention, RG.linkMethod, Literal(method)))
+        assert found(graph) == set()
+    graph.set((mention, RG.linkMethod, Literal("guess")))
+    assert {path for _, path in found(graph)} == {"rg:linkMethod"}

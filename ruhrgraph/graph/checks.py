@@ -62,7 +62,7 @@ class _Checks:
         self.linked = linked
         self.text = linked.catalogue.text
         self.known = {
-            "place": {p.ags for p in reference.places},
+            "place": {p.key for p in reference.places},
             "organisation": {o.key for o in reference.organisations},
             "ministry": {m.key for m in reference.ministries},
             "project": {p.code for p in linked.catalogue.projects},

@@ -53,7 +53,7 @@ class Mapper:
         self.graph = iriref(iris.graph("catalogue"))
         self.source = iriref(iris.source(catalogue.source_sha256))
         self.programme = iriref(iris.programme())
-        self.places = {p.ags: p for p in reference.places}
+        self.places = {p.key: p for p in reference.places}
 
     # provenance: a passage of the source -------------------------------------------------
 
@@ -158,14 +158,15 @@ class Mapper:
             out.add(s, P.same_as, iriref(WIKIDATA + ministry.wikidata))
 
     def _place(self, out: Lines, place) -> None:
-        iri = self.iris.place(place.ags)
+        iri = self.iris.place(place.key)
         s = iriref(iri)
         out.types(s, [iriref(c) for c in PLACE_CLASSES[place.kind]])
         out.types(s, C.place)
         out.add(s, P.label, lit(place.name, "de"))
         for alias in place.aliases:
             out.add(s, P.alt_label, lit(alias, "de"))
-        out.add(s, P.ags, lit(place.ags))
+        if place.ags:
+            out.add(s, P.ags, lit(place.ags))
         out.add(s, P.in_ruhr, boolean(place.in_rvr))
         if place.district and place.district in self.places:
             out.add(s, P.contained_in, iriref(self.iris.place(place.district)))

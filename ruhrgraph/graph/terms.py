@@ -56,6 +56,7 @@ PLACE_CLASSES = {
     "kreisfreie-stadt": (RG.IndependentCity, RG.Municipality),
     "kreisangehoerige-gemeinde": (RG.Municipality,),
     "kreis": (RG.District,),
+    "stadt-im-ausland": (SCHEMA + "City",),
 }
 
 

@@ -6,7 +6,11 @@ ministries and projects each project's text names; ``export`` writes the linked 
 JSON and CSV (``ruhrgraph extract``).
 """
 
-from ruhrgraph.link.gazetteer import load_project_aliases, load_stop_phrases
+from ruhrgraph.link.gazetteer import (
+    load_programme_names,
+    load_project_aliases,
+    load_stop_phrases,
+)
 from ruhrgraph.link.linker import link
 
-__all__ = ["link", "load_project_aliases", "load_stop_phrases"]
+__all__ = ["link", "load_programme_names", "load_project_aliases", "load_stop_phrases"]

@@ -11,7 +11,12 @@ import json
 from pathlib import Path
 
 from ruhrgraph.extract import read
-from ruhrgraph.link import link, load_project_aliases, load_stop_phrases
+from ruhrgraph.link import (
+    link,
+    load_programme_names,
+    load_project_aliases,
+    load_stop_phrases,
+)
 from ruhrgraph.link.reference import Reference
 from ruhrgraph.link.reference import load as load_reference
 from ruhrgraph.records import EntityLink, LinkedCatalogue
@@ -22,11 +27,11 @@ def linked_catalogue(source: str | Path, reference_dir: str | Path) -> LinkedCat
     catalogue = read(source)
     reference = load_reference(reference_dir)
     return link(catalogue, reference, load_project_aliases(reference_dir),
-                load_stop_phrases(reference_dir))
+                load_stop_phrases(reference_dir), load_programme_names(reference_dir))
 
 
 def to_dict(linked: LinkedCatalogue, reference: Reference) -> dict:
-    places = {p.ags: p for p in reference.places}
+    places = {p.key: p for p in reference.places}
     orgs = {o.key: o for o in reference.organisations}
     ministries = {m.key: m for m in reference.ministries}
     fields = {f.number: f for f in reference.fields}
@@ -39,7 +44,8 @@ def to_dict(linked: LinkedCatalogue, reference: Reference) -> dict:
     for item in linked.projects:
         record = item.project.to_dict()
         record["ministry_key"] = item.ministry_key
-        record["cities"] = [{"name": places[e.key].name, "ags": e.key, "kind": places[e.key].kind,
+        record["cities"] = [{"name": places[e.key].name, "key": e.key, "ags": places[e.key].ags,
+                             "kind": places[e.key].kind, "in_ruhr": places[e.key].in_rvr,
                              "wikidata": places[e.key].wikidata, "mentions": mentions(e)}
                             for e in item.places]
         record["organisations"] = [{"key": e.key, "name": orgs[e.key].name,
@@ -97,7 +103,7 @@ def write_csv(linked: LinkedCatalogue, reference: Reference, directory: str | Pa
            for p in data["projects"] for m in p["measures"]])
     rows = []
     for p in data["projects"]:
-        for category, items, key in (("place", p["cities"], "ags"),
+        for category, items, key in (("place", p["cities"], "key"),
                                      ("organisation", p["organisations"], "key"),
                                      ("ministry", p["other_ministries"], "key"),
                                      ("project", p["related_projects"], "code")):

@@ -33,6 +33,23 @@ class ProjectAlias:
     alias: str
 
 
+@dataclass(frozen=True)
+class ProgrammeName:
+    """A programme or product named after an organisation: ``name`` inside ``phrase``."""
+
+    phrase: str
+    name: str
+    organisation: str
+
+
+#: The words before a city's name that make a region of it ("Region Köln", "Großraum
+#: Dortmund"): a mention of the city, marked by the link method ``region``.
+REGION_WORDS = ("Region", "Großraum", "Großraums", "Raum", "Raums", "Metropolregion",
+                "Stadtregion")
+#: The place kinds a region may be named after: cities, not Kreise.
+REGION_KINDS = {"kreisfreie-stadt", "kreisangehoerige-gemeinde", "stadt-im-ausland"}
+
+
 def load_stop_phrases(directory: str | Path) -> tuple[str, ...]:
     """``stop_phrases.csv``: phrases whose names are no mentions ("Region Köln", "KfW 432").
 
@@ -46,6 +63,24 @@ def load_stop_phrases(directory: str | Path) -> tuple[str, ...]:
         if tuple(reader.fieldnames or ()) != ("phrase", "reason"):
             raise ReferenceError(f"{path}:1: header must be phrase,reason")
         return tuple(row["phrase"].strip() for row in reader if row["phrase"].strip())
+
+
+def load_programme_names(directory: str | Path) -> tuple[ProgrammeName, ...]:
+    """``programme_names.csv``: programmes and products whose name names an organisation."""
+    path = Path(directory) / "programme_names.csv"
+    if not path.is_file():
+        return ()
+    out = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != ("phrase", "name", "organisation", "reason"):
+            raise ReferenceError(f"{path}:1: header must be phrase,name,organisation,reason")
+        for row in reader:
+            phrase, name = row["phrase"].strip(), row["name"].strip()
+            if not name or name not in phrase or not row["organisation"].strip():
+                raise ReferenceError(f"{path}:{reader.line_num}: bad row {row!r}")
+            out.append(ProgrammeName(phrase, name, row["organisation"].strip()))
+    return tuple(out)
 
 
 def load_project_aliases(directory: str | Path) -> tuple[ProjectAlias, ...]:
@@ -70,8 +105,11 @@ class Gazetteer:
 
     def __init__(self, reference: Reference, catalogue: Catalogue,
                  project_aliases: tuple[ProjectAlias, ...] = (),
-                 stop_phrases: tuple[str, ...] = ()):
+                 stop_phrases: tuple[str, ...] = (),
+                 programme_names: tuple[ProgrammeName, ...] = ()):
         self.entries: dict[str, list[Entry]] = defaultdict(list)
+        #: programme phrase -> (the organisation's name inside it, its start in the phrase)
+        self.inner_names: dict[str, tuple[str, int]] = {}
         self._add_reference(reference)
         for project in catalogue.projects:
             for title in {project.title, project.title_toc}:
@@ -80,6 +118,11 @@ class Gazetteer:
             self._add(alias.alias, Entry("project", alias.code, "alias"))
         for phrase in stop_phrases:
             self.entries[phrase.strip()] = [Entry("stop", "", "stop")]
+        for programme in programme_names:
+            self.entries[programme.phrase] = [Entry("organisation", programme.organisation,
+                                                    "programme")]
+            self.inner_names[programme.phrase] = (programme.name,
+                                                  programme.phrase.index(programme.name))
         self.pattern = self._compile(self.entries)
         # Inside a project's own title (which hides the names it holds, being longest):
         # every name but the titles, so "Open District Hub Bochum" still names Bochum.
@@ -88,9 +131,13 @@ class Gazetteer:
 
     def _add_reference(self, reference: Reference) -> None:
         for place in reference.places:
-            self._add(place.name, Entry("place", place.ags, "name"))
+            self._add(place.name, Entry("place", place.key, "name"))
             for alias in place.aliases:
-                self._add(alias, Entry("place", place.ags, "alias"))
+                self._add(alias, Entry("place", place.key, "alias"))
+            if place.kind in REGION_KINDS:
+                for word in REGION_WORDS:
+                    for name in (place.name, *place.aliases):
+                        self._add(f"{word} {name}", Entry("place", place.key, "region"))
         for org in reference.organisations:
             self._add(org.name, Entry("organisation", org.key, "name"))
             for alias in org.aliases:

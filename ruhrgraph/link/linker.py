@@ -18,7 +18,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 
 from ruhrgraph.extract import markup
-from ruhrgraph.link.gazetteer import Entry, Gazetteer, ProjectAlias
+from ruhrgraph.link.gazetteer import Entry, Gazetteer, ProgrammeName, ProjectAlias
 from ruhrgraph.link.reference import Ministry, Reference
 from ruhrgraph.records import (
     Catalogue,
@@ -52,9 +52,10 @@ _NOT_CANDIDATES = {
 
 def link(catalogue: Catalogue, reference: Reference,
          project_aliases: tuple[ProjectAlias, ...] = (),
-         stop_phrases: tuple[str, ...] = ()) -> LinkedCatalogue:
+         stop_phrases: tuple[str, ...] = (),
+         programme_names: tuple[ProgrammeName, ...] = ()) -> LinkedCatalogue:
     """Find places, organisations, other ministries and projects named in every project."""
-    gazetteer = Gazetteer(reference, catalogue, project_aliases, stop_phrases)
+    gazetteer = Gazetteer(reference, catalogue, project_aliases, stop_phrases, programme_names)
     source = _Source(catalogue.text)
     findings: list[Finding] = list(catalogue.findings)
     linked = []
@@ -131,12 +132,16 @@ class _ProjectLinker:
             self.findings.append(Finding(line, "ambiguous-name",
                                          f"project {self.project.code}: {surface!r} names a "
                                          f"{' and a '.join(sorted(categories))}"))
-        mention_text = self.source.text[m_start:m_end]
         for entry in entries:
             if self._is_own(entry):
                 continue
+            start, end = m_start, m_end
+            if entry.method == "programme":
+                # the organisation's own name inside the programme's: "KfW" in "KfW 432"
+                name, offset = self.gazetteer.inner_names[surface]
+                start, end = m_start + offset, m_start + offset + len(name)
             self.found[entry.category][entry.key].append(
-                Mention(mention_text, line, m_start, m_end, entry.method))
+                Mention(self.source.text[start:end], line, start, end, entry.method))
 
     def _is_own(self, entry: Entry) -> bool:
         """A stop phrase, the lead ministry or the project itself: no mention."""

@@ -36,7 +36,9 @@ class FieldRef:
 
 @dataclass(frozen=True)
 class Place:
-    ags: str
+    """A place; ``key`` names it: the AGS in Germany, a slug abroad (where ``ags`` is None)."""
+
+    ags: str | None
     name: str
     kind: str
     district: str | None
@@ -45,6 +47,15 @@ class Place:
     lon: float
     wikidata: str | None
     aliases: tuple[str, ...]
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.ags or "")
+
+    @property
+    def abroad(self) -> bool:
+        return self.kind in ABROAD_KINDS
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,9 @@ class Reference:
         return None
 
 
-PLACE_KINDS = {"kreisfreie-stadt", "kreisangehoerige-gemeinde", "kreis"}
+#: kinds of places outside Germany: no AGS, never in the Ruhr area, keyed by ``key``
+ABROAD_KINDS = {"stadt-im-ausland"}
+PLACE_KINDS = {"kreisfreie-stadt", "kreisangehoerige-gemeinde", "kreis", *ABROAD_KINDS}
 _QID = re.compile(r"Q[1-9][0-9]*")
 _KEY = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -105,6 +118,37 @@ def _key(path: Path, line: int, cell: str) -> str:
     return cell
 
 
+PLACE_COLUMNS = ("ags", "name", "kind", "district", "in_rvr", "lat", "lon", "wikidata",
+                 "aliases", "note", "source", "key")
+
+
+def _place(path: Path, line: int, row: dict[str, str]) -> Place:
+    """One row of ``places.csv``: a German place by its AGS, a place abroad by its ``key``."""
+    if row["kind"] not in PLACE_KINDS:
+        raise ReferenceError(f"{path}:{line}: place kind {row['kind']!r} not in "
+                             f"{sorted(PLACE_KINDS)}")
+    abroad = row["kind"] in ABROAD_KINDS
+    ags = row["ags"].strip()
+    if abroad:
+        if ags or row["in_rvr"].strip().lower() != "false":
+            raise ReferenceError(f"{path}:{line}: a place abroad has no AGS and in_rvr false")
+        key = _key(path, line, (row["key"] or "").strip())
+    else:
+        if not re.fullmatch(r"[0-9]{8}", ags):
+            raise ReferenceError(f"{path}:{line}: AGS must have 8 digits, got {ags!r}")
+        if (row["key"] or "").strip() not in ("", ags):
+            raise ReferenceError(f"{path}:{line}: a German place is keyed by its AGS")
+        key = ags
+    try:
+        lat, lon = float(row["lat"]), float(row["lon"])
+    except ValueError:
+        raise ReferenceError(f"{path}:{line}: bad coordinates {row['lat']!r},"
+                             f" {row['lon']!r}") from None
+    return Place(ags or None, row["name"].strip(), row["kind"],
+                 row["district"].strip() or None, row["in_rvr"].strip().lower() == "true",
+                 lat, lon, _qid(path, line, row["wikidata"]), _split(row["aliases"]), key)
+
+
 def load(directory: str | Path) -> Reference:
     directory = Path(directory)
     ministries = []
@@ -121,24 +165,8 @@ def load(directory: str | Path) -> Reference:
             raise ReferenceError(f"{path}:{line}: bad field number {row['number']!r}")
         fields.append(FieldRef(int(row["number"]), row["title_de"].strip(),
                                row["label_en"].strip(), row["short_de"].strip()))
-    places = []
-    path = directory / "places.csv"
-    for line, row in _rows(path, ("ags", "name", "kind", "district", "in_rvr", "lat", "lon",
-                                  "wikidata", "aliases", "note", "source")):
-        if not re.fullmatch(r"[0-9]{8}", row["ags"]):
-            raise ReferenceError(f"{path}:{line}: AGS must have 8 digits, got {row['ags']!r}")
-        if row["kind"] not in PLACE_KINDS:
-            raise ReferenceError(f"{path}:{line}: place kind {row['kind']!r} not in "
-                                 f"{sorted(PLACE_KINDS)}")
-        try:
-            lat, lon = float(row["lat"]), float(row["lon"])
-        except ValueError:
-            raise ReferenceError(f"{path}:{line}: bad coordinates {row['lat']!r},"
-                                 f" {row['lon']!r}") from None
-        places.append(Place(row["ags"], row["name"].strip(), row["kind"],
-                            row["district"].strip() or None,
-                            row["in_rvr"].strip().lower() == "true", lat, lon,
-                            _qid(path, line, row["wikidata"]), _split(row["aliases"])))
+    places = [_place(directory / "places.csv", line, row)
+              for line, row in _rows(directory / "places.csv", PLACE_COLUMNS)]
     organisations = []
     path = directory / "organisations.csv"
     for line, row in _rows(path, ("key", "name", "kind", "aliases", "wikidata", "note",
@@ -146,7 +174,7 @@ def load(directory: str | Path) -> Reference:
         organisations.append(Organisation(_key(path, line, row["key"]), row["name"].strip(),
                                           row["kind"].strip(), _split(row["aliases"]),
                                           _qid(path, line, row["wikidata"])))
-    for label, items, attr in (("ministry", ministries, "key"), ("place", places, "ags"),
+    for label, items, attr in (("ministry", ministries, "key"), ("place", places, "key"),
                                ("organisation", organisations, "key")):
         seen: set[str] = set()
         for item in items:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ruhrgraph.namespaces import DCTERMS, OA, ORG, PROV, RDFS, RG, SKOS
+from ruhrgraph.namespaces import DCTERMS, OA, ORG, PROV, RDFS, RG, SCHEMA, SKOS
 from ruhrgraph.store import ReadStore
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in {
     "dcterms": DCTERMS, "oa": OA, "org": ORG, "prov": PROV, "rdfs": RDFS, "skos": SKOS,
+    "schema": SCHEMA,
     "rg": str(RG._NS)}.items())
 
 #: The kinds of documents, in the order results are grouped by.
@@ -67,7 +68,7 @@ _NAMED = """SELECT ?s (SAMPLE(?de) AS ?label) (SAMPLE(?key) AS ?code)
   OPTIONAL { ?s rg:ags ?key }
 } GROUP BY ?s"""
 _NAMED_KINDS = {
-    "place": ("rg:Municipality", ""),
+    "place": ("schema:Place", ""),
     "organisation": ("org:Organization", "FILTER NOT EXISTS { ?s a rg:Ministry }"),
     "ministry": ("rg:Ministry", ""),
 }

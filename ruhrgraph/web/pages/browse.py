@@ -51,13 +51,16 @@ WHERE {
   OPTIONAL { ?field dcterms:description ?description }
   OPTIONAL { ?project rg:actionField ?field }
 } GROUP BY ?field ?number ?label ?labelEn ?description ORDER BY ?number"""
-_PLACES = """SELECT ?place ?name ?ags ?inRuhr ?isDistrict ?district
+_PLACES = """SELECT ?place ?name ?ags ?inRuhr ?isDistrict ?isCity ?district
        (COUNT(DISTINCT ?p) AS ?projects) WHERE {
-  ?place rg:ags ?ags ; rdfs:label ?name ; rg:inRuhrRegion ?inRuhr .
+  ?place a schema:Place ; rdfs:label ?name ; rg:inRuhrRegion ?inRuhr .
+  OPTIONAL { ?place rg:ags ?ags }
   BIND(EXISTS { ?place a rg:District } AS ?isDistrict)
+  BIND(EXISTS { ?place a schema:City } AS ?isCity)
   OPTIONAL { ?place schema:containedInPlace/rdfs:label ?district }
   OPTIONAL { ?p rg:mentionsPlace ?place }
-} GROUP BY ?place ?name ?ags ?inRuhr ?isDistrict ?district ORDER BY DESC(?projects) ?name"""
+} GROUP BY ?place ?name ?ags ?inRuhr ?isDistrict ?isCity ?district
+  ORDER BY DESC(?projects) ?name"""
 _ORGANISATIONS = """SELECT ?organisation ?name ?sameAs (COUNT(DISTINCT ?p) AS ?projects) WHERE {
   ?organisation a org:Organization ; rdfs:label ?name .
   FILTER(LANG(?name) = "de" || LANG(?name) = "")
@@ -124,9 +127,10 @@ def fields() -> dict:
 def places() -> dict:
     linker = Linker(state().iris)
     items = [{"iri": r["place"].value, "path": linker.path(r["place"].value),
-              "name": r["name"].value, "ags": r["ags"].value,
+              "name": r["name"].value, "ags": _v(r, "ags"),
               "in_ruhr": r["inRuhr"].value == "true",
               "district": r["isDistrict"].value == "true", "in": _v(r, "district"),
+              "abroad": r["isCity"].value == "true",
               "projects": int(r["projects"].value)} for r in lookup.select(_PLACES)]
     values = {p["iri"]: p["projects"] for p in items if p["projects"]}
     return {"places": items, "map": ruhrmap.svg(values, title=gettext(
