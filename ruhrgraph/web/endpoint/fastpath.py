@@ -1,6 +1,7 @@
 """A WSGI fast path for repeated SPARQL GETs: finished responses, answered before Flask.
 
-Key: the raw query string and Accept header of ``GET /sparql`` (so a permalink, a canned
+Key: the request's root URL when no ``PUBLIC_URL`` is set (``hosts.CACHE_ROOT``), the raw
+query string and Accept header of ``GET /sparql`` (so a permalink, a canned
 query or a page that asks again is served without parsing anything). Only responses that
 the endpoint itself marked cacheable (200 with an ``ETag`` and ``Cache-Control: public``)
 are kept; the data version is fixed for the life of a worker (the store is a read-only
@@ -18,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from ruhrgraph.web.ops import metrics
+from ruhrgraph.web.ops.hosts import CACHE_ROOT
 
 access_log = logging.getLogger("ruhrgraph.access")
 
@@ -38,7 +40,7 @@ class FastPath:
                  log: bool):
         self.app, self.entries, self.max_bytes = app, entries, max_bytes
         self.entry_max_bytes, self.log = entry_max_bytes, log
-        self._table: OrderedDict[tuple[str, str], tuple] = OrderedDict()
+        self._table: OrderedDict[tuple[str, str, str], tuple] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -47,7 +49,8 @@ class FastPath:
                 or not environ.get("QUERY_STRING") or self.entries <= 0:
             return self.app(environ, start_response)
         started = time.perf_counter()
-        key = (environ["QUERY_STRING"], environ.get("HTTP_ACCEPT", ""))
+        key = (environ.get(CACHE_ROOT, ""), environ["QUERY_STRING"],
+               environ.get("HTTP_ACCEPT", ""))
         with self._lock:
             hit = self._table.get(key)
             if hit is not None:
@@ -73,7 +76,7 @@ class FastPath:
                 "remote": environ.get("REMOTE_ADDR"), "cache": "fast"}))
         return [body]
 
-    def _fill(self, key: tuple[str, str], environ: dict, start_response: Callable):
+    def _fill(self, key: tuple[str, str, str], environ: dict, start_response: Callable):
         captured: list = []
 
         def capture(status, headers, exc_info=None):
