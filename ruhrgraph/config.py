@@ -82,6 +82,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_THREADS", 8,
             "Threads per web worker that evaluate queries (a request waits for its query "
             "at most QUERY_TIMEOUT seconds)."),
+    Setting("LONG_QUERY_SECONDS", 0.2,
+            "A query still running after this many seconds is *long*: its thread leaves the "
+            "query pool (a fresh one takes its place, so light queries never wait behind "
+            "it) and it needs one of LONG_QUERY_SLOTS; 0: no admission (every query may "
+            "hold a request thread for QUERY_TIMEOUT)."),
+    Setting("LONG_QUERY_SLOTS", 2,
+            "Long queries (see LONG_QUERY_SECONDS) a web worker waits for at once (requests "
+            "waiting for another's identical query share its slot); one more answers 503 with "
+            "Retry-After at once (its work, which cannot be stopped, ends the worker like a "
+            "timeout if it is still running at QUERY_TIMEOUT)."),
     Setting("RECYCLE_ON_TIMEOUT", True,
             "After answering a timeout, end the gunicorn worker process that ran the query "
             "(gunicorn starts a fresh one): the only way to stop an embedded query."),
@@ -122,7 +132,24 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PUBLIC_URL", "",
             "Root URL the server is reached at from outside (e.g. `https://ruhrgraph.example.org/`"
             "); the catalogue, VoID, sitemap and download links use it. Empty: the URL of each "
-            "request (set it behind a proxy, or when Host headers cannot be trusted)."),
+            "request, for a Host on ALLOWED_HOSTS only (set it behind a proxy, or when Host "
+            "headers cannot be trusted); every absolute URL of a page or document comes from "
+            "it."),
+    Setting("ALLOWED_HOSTS", "",
+            "Without PUBLIC_URL: space-separated host names (`name` for any port, "
+            "`name:port` for one) a request's Host may name, besides `127.0.0.1`, "
+            "`localhost`, `[::1]` and the address the server is bound to (any port; for a "
+            "wildcard bind also this machine's host name and FQDN). Any other Host answers "
+            "400 before a view runs, and the root URL is part of every cache key."),
+    Setting("TRUSTED_PROXIES", "",
+            "Space-separated addresses or networks (`10.0.0.5`, `10.0.0.0/8`, `::1`) of "
+            "reverse proxies whose `X-Forwarded-For/-Proto/-Host/-Port` are honoured (by "
+            "werkzeug's ProxyFix, PROXY_HOPS deep) when the request comes from one of them; "
+            "from any other address these headers are dropped. Empty: never honoured."),
+    Setting("PROXY_HOPS", 1,
+            "Proxies in front of the server that each append to `X-Forwarded-*` (the values "
+            "ProxyFix trusts, counted from the right) when the request comes from a "
+            "TRUSTED_PROXIES address."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -102,7 +102,7 @@ def test_a_long_list_is_paged_and_its_pages_add_up(built_graph, store, path, siz
     last = client.get(f"{path}?{param}={len(pages)}").get_data(as_text=True)
     pager = section(last, heading_id)
     assert f"Page {len(pages)} of {len(pages)}" in pager and 'rel="next"' not in pager
-    assert ("in the store's order" in pager) == (not sorted_max)
+    assert ("in the store’s order" in pager) == (not sorted_max)
 
 
 def test_the_default_sizes_show_the_x1_lists_whole(pages):

@@ -7,13 +7,24 @@ the abandoned thread keeps computing, so the web layer then ends its worker proc
 response is sent (gunicorn starts a fresh one: see ``docs/sparql.md``). The pool replaces the
 lost thread, so the process keeps serving until then. Daemon threads never keep a process
 from exiting.
+
+Heavy queries never starve light ones (admission): a query still running after
+``long_after`` seconds is *long*; at most ``long_slots`` long queries of a process are waited
+for at once. A long query leaves the pool (a fresh thread takes its place, and a thread
+beyond the pool's size ends after its work), so light queries always find a free thread; a
+long query beyond the limit is answered :class:`QueryOverloaded` at once (503, Retry-After)
+instead of holding a request thread for the whole deadline. Its work cannot be stopped
+either: when it is still running at its deadline, ``on_overdue`` is called (the web layer
+ends the worker, as after a timeout).
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -34,12 +45,28 @@ class QueryTimeout(Exception):
         self.seconds = seconds
 
 
+class QueryOverloaded(Exception):
+    """The query ran longer than ``long_after`` seconds while the process already waits for
+    as many long queries as it admits (it was not waited for; ask again later)."""
+
+    def __init__(self, slots: int, after: float):
+        super().__init__(f"the query ran longer than {after:g} s while {slots} long-running "
+                         f"{'query is' if slots == 1 else 'queries are'} already being answered")
+        self.slots, self.after = slots, after
+
+
 class Executor:
-    def __init__(self, threads: int = 4, name: str = "ruhrgraph-query"):
+    def __init__(self, threads: int = 4, name: str = "ruhrgraph-query",
+                 long_after: float = 0.0, long_slots: int = 0):
+        """``long_after`` > 0 turns admission on: at most ``long_slots`` queries waited for
+        past ``long_after`` seconds at once (see the module's doc)."""
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._name = name
         self._lock = threading.Lock()
         self.abandoned = 0
+        self.long_after, self.long_slots = long_after, max(0, long_slots)
+        self.long_running = 0  # long queries being waited for now
+        self.refused = 0  # long queries answered QueryOverloaded
         for _ in range(max(1, threads)):
             self._spawn()
 
@@ -62,13 +89,74 @@ class Executor:
                 job.value = job.fn()
             except BaseException as error:  # handed to the waiting request
                 job.error = error
+            with self._lock:
+                job.state = _FINISHED
+                replaced = job.left_pool
             job.done.release()
+            if replaced:  # a fresh thread took this one's place while its job ran long
+                return
 
-    def run(self, fn: Callable[[], T], timeout: float) -> T:
-        """``fn()``'s value, or :class:`QueryTimeout` after ``timeout`` seconds."""
+    @contextmanager
+    def long_slot(self) -> Iterator[None]:
+        """Hold one of the ``long_slots`` while waiting long (for a query, or for another
+        request computing the same result); :class:`QueryOverloaded` when none is free."""
+        with self._lock:
+            if self.long_running >= self.long_slots:
+                self.refused += 1
+                raise QueryOverloaded(self.long_slots, self.long_after)
+            self.long_running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.long_running -= 1
+
+    def run(self, fn: Callable[[], T], timeout: float,
+            on_overdue: Callable[[], None] | None = None) -> T:
+        """``fn()``'s value, or :class:`QueryTimeout` after ``timeout`` seconds, or
+        :class:`QueryOverloaded` after ``long_after`` seconds when no long slot is free (then
+        ``on_overdue()`` runs if the work is still running at the deadline)."""
         job = _Job(fn)
         self._jobs.put(job)
-        if not job.done.acquire(timeout=timeout):
+        first = min(self.long_after, timeout) if self.long_after > 0 else timeout
+        started = time.monotonic()
+        if job.done.acquire(timeout=first):
+            return self._value(job)
+        if first >= timeout:
+            return self._wait(job, timeout, time.monotonic() - started)
+        with self._lock:
+            if job.state == _RUNNING:  # it leaves the pool: a fresh thread takes its place
+                job.left_pool = True
+                self._spawn()
+        try:
+            with self.long_slot():
+                return self._wait(job, timeout, time.monotonic() - started)
+        except QueryOverloaded:
+            with self._lock:
+                finished = job.done.acquire(blocking=False)
+                if not finished:
+                    if job.state == _QUEUED:
+                        job.state = _CANCELLED  # never started: nothing to stop
+                    elif on_overdue is not None:
+                        watchdog = threading.Timer(max(0.0, timeout - (time.monotonic()
+                                                                        - started)),
+                                                   self._overdue, (job, on_overdue))
+                        watchdog.daemon = True
+                        watchdog.start()
+            if finished:
+                return self._value(job)
+            raise
+
+    def _overdue(self, job: _Job, on_overdue: Callable[[], None]) -> None:
+        with self._lock:
+            running = job.state == _RUNNING
+            if running:
+                self.abandoned += 1
+        if running:
+            on_overdue()
+
+    def _wait(self, job: _Job, timeout: float, waited: float) -> T:
+        if not job.done.acquire(timeout=max(0.0, timeout - waited)):
             with self._lock:
                 finished = job.done.acquire(blocking=False)  # just in time after all
                 if not finished:
@@ -77,23 +165,29 @@ class Executor:
             if not finished:
                 if running:  # that thread is lost until the process ends
                     self.abandoned += 1
-                    self._spawn()
+                    if not job.left_pool:  # else it was replaced already
+                        self._spawn()
                 raise QueryTimeout(timeout)
+        return self._value(job)
+
+    @staticmethod
+    def _value(job: _Job):
         if job.error is not None:
             raise job.error
         return job.value
 
 
-_QUEUED, _RUNNING, _CANCELLED = 0, 1, 2
+_QUEUED, _RUNNING, _CANCELLED, _FINISHED = 0, 1, 2, 3
 
 
 class _Job:
     """One piece of work; ``done`` is a lock held until the work has finished (the cheapest
     way for the request thread to wait for it with a timeout)."""
 
-    __slots__ = ("done", "error", "fn", "state", "value")
+    __slots__ = ("done", "error", "fn", "left_pool", "state", "value")
 
     def __init__(self, fn: Callable):
         self.fn, self.state, self.value, self.error = fn, _QUEUED, None, None
+        self.left_pool = False
         self.done = threading.Lock()
         self.done.acquire()

@@ -31,7 +31,7 @@ from ruhrgraph.query.remote import RemoteBackend as Remote
 from ruhrgraph.store.integrity import StoreWatch
 from ruhrgraph.web import i18n
 from ruhrgraph.web.endpoint.fastpath import FastPath
-from ruhrgraph.web.ops import errors
+from ruhrgraph.web.ops import errors, hosts
 from ruhrgraph.web.ops import monitoring as ops
 
 #: Modules under ``ruhrgraph.web`` whose ``bp`` blueprint the app registers, in order (a
@@ -80,7 +80,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         cache=ResultCache(settings.cache_size, settings.cache_max_bytes,
                           settings.cache_entry_max_bytes,
                           settings.cache_max_age if remote else 0.0),
-        executor=Executor(settings.query_threads),
+        executor=Executor(settings.query_threads, long_after=settings.long_query_seconds,
+                          long_slots=settings.long_query_slots),
         iris=Iris(settings.base_iri),
         allowlist=frozenset(settings.service_allowlist.split()),
     )
@@ -88,6 +89,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     ops.register(app)
     _wrap(app, settings, remote)
+    # Outermost: forwarded headers from trusted proxies only, the Host checked, the root fixed.
+    app.wsgi_app = hosts.PublicRoot(app.wsgi_app, public_url=settings.public_url,
+                                    allowed_hosts=settings.allowed_hosts,
+                                    trusted_proxies=settings.trusted_proxies,
+                                    proxy_hops=settings.proxy_hops)
     # Every module first: one may add routes to another's blueprint (opendata.crawlers).
     modules = [importlib.import_module(f"ruhrgraph.web.{name}") for name in BLUEPRINTS]
     for blueprint in dict.fromkeys(module.bp for module in modules):

@@ -28,6 +28,13 @@ _ERROR_TYPES = ("text/plain", "application/json", "text/html")
 _RESULT_TYPES = tuple(f.media_type for f in negotiation.RESULTS)
 _GRAPH_TYPES = tuple(f.media_type for f in negotiation.GRAPHS)
 
+_EXPLORER = ("field", "ministry", "named_ministry", "place", "organisation", "start_from",
+             "start_to", "end_from", "end_to", "running_in", "open_ended", "q", "sort",
+             "desc", "page")
+_COMPARED = ("place", "ministry", "field", "organisation")
+_KEY = {"schema": {"type": "string", "maxLength": 200}}
+_YEAR = {"schema": {"type": "integer", "minimum": 1900, "maximum": 2200}}
+
 #: endpoint -> (summary, 200 media types, other documented statuses, query parameters)
 _DESCRIBED: dict[str, tuple[str, tuple[str, ...], tuple[int, ...], tuple[str, ...]]] = {
     "ops.healthz": ("Health: store readable, build id", ("application/json",), (503,), ()),
@@ -56,12 +63,56 @@ _DESCRIBED: dict[str, tuple[str, tuple[str, ...], tuple[int, ...], tuple[str, ..
                            ("application/octet-stream",), (206, 404, 416), ()),
     "opendata.robots": ("robots.txt", ("text/plain",), (), ()),
     "opendata.sitemap": ("Sitemap (index)", ("application/xml",), (404,), ()),
+    "search.search_page": ("Full-text search (German stems): hits with snippets and source "
+                           "lines", ("text/html",), (400, 503), ("q", "kind", "page")),
+    "search.search_json": ("Full-text search as JSON", ("application/json",), (400, 503),
+                           ("q", "kind", "page")),
+    "search.search_csv": ("Full-text search as CSV", ("text/csv",), (400, 503),
+                          ("q", "kind", "page", "sep")),
+    "explorer.explore_page": ("The project explorer: filters that combine, facet counts",
+                              ("text/html",), (400,), _EXPLORER),
+    "explorer.explore_json": ("The explorer's filtered rows and facets as JSON",
+                              ("application/json",), (400,), _EXPLORER),
+    "explorer.explore_csv": ("The explorer's filtered rows as CSV", ("text/csv",), (400,),
+                             (*_EXPLORER, "sep")),
+    "compare.compare_page": ("Places, ministries, fields or organisations side by side",
+                             ("text/html",), (400,), _COMPARED),
+    "compare.compare_json": ("A comparison as JSON", ("application/json",), (400,),
+                             _COMPARED),
+    "lists.project_list": ("A project's measures or mentions as CSV or JSON",
+                           ("text/csv", "application/json"), (404,), ("sep",)),
     "sparql.endpoint": ("SPARQL 1.1 Protocol query endpoint",
                         (*_RESULT_TYPES, *_GRAPH_TYPES, "text/html"),
                         (400, 403, 406, 413, 415, 503), ()),
 }
 
 _QUERY_PARAMS: dict[str, dict[str, Any]] = {
+    "q": {"description": "Words to search for (operators are searched as words)",
+          "schema": {"type": "string", "maxLength": 200}, "example": "Wasserstoff"},
+    "kind": {"description": "Only hits of this kind (repeatable)",
+             "schema": {"type": "string", "enum": ["project", "measure", "field", "place",
+                                                   "organisation", "ministry"]}},
+    "page": {"description": "Page of the list, from 1",
+             "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+    "sep": {"description": "';' for German spreadsheets (a BOM and semicolons)",
+            "schema": {"type": "string", "enum": [";"]}},
+    "field": {"description": "An action field's key (e.g. 5)", **_KEY},
+    "ministry": {"description": "A ministry's key (e.g. mwide)", **_KEY},
+    "named_ministry": {"description": "A ministry the text names, by key", **_KEY},
+    "place": {"description": "A place's key (its AGS, e.g. 05112000)", **_KEY},
+    "organisation": {"description": "An organisation's key", **_KEY},
+    "start_from": {"description": "Starting in or after this year", **_YEAR},
+    "start_to": {"description": "Starting in or before this year", **_YEAR},
+    "end_from": {"description": "Ending in or after this year (or open-ended)", **_YEAR},
+    "end_to": {"description": "Ending in or before this year", **_YEAR},
+    "running_in": {"description": "Running in this year", **_YEAR},
+    "open_ended": {"description": "Open-ended or not",
+                   "schema": {"type": "string", "enum": ["yes", "no"]}},
+    "sort": {"description": "The column to sort by",
+             "schema": {"type": "string", "enum": ["code", "title", "field", "ministry",
+                                                   "start", "end", "measures", "places",
+                                                   "organisations"]}},
+    "desc": {"description": "1: descending", "schema": {"type": "string", "enum": ["1"]}},
     "after": {"description": "Continue a paged list after this key or IRI",
               "schema": {"type": "string", "maxLength": 2000}},
     "in": {"description": "Show only the incoming links of this property IRI",

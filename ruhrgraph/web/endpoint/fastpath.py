@@ -1,7 +1,8 @@
 """A WSGI fast path for repeated SPARQL GETs: finished responses, answered before Flask.
 
-Key: the raw query string, Accept header and interface language (the editor page is
-HTML in it) of ``GET /sparql`` (so a permalink, a canned
+Key: the request's root URL when no ``PUBLIC_URL`` is set (``hosts.CACHE_ROOT``), the raw
+query string, Accept header and interface language (the editor page is HTML in it) of
+``GET /sparql`` (so a permalink, a canned
 query or a page that asks again is served without parsing anything). Only responses that
 the endpoint itself marked cacheable (200 with an ``ETag`` and ``Cache-Control: public``)
 are kept; the data version is fixed for the life of a worker (the store is a read-only
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterable
 
 from ruhrgraph.web import i18n
 from ruhrgraph.web.ops import metrics
+from ruhrgraph.web.ops.hosts import CACHE_ROOT
 
 access_log = logging.getLogger("ruhrgraph.access")
 
@@ -49,8 +51,8 @@ class FastPath:
                 or not environ.get("QUERY_STRING") or self.entries <= 0:
             return self.app(environ, start_response)
         started = time.perf_counter()
-        key = (environ["QUERY_STRING"], environ.get("HTTP_ACCEPT", ""),
-               i18n.environ_locale(environ))
+        key = (environ.get(CACHE_ROOT, ""), environ["QUERY_STRING"],
+               environ.get("HTTP_ACCEPT", ""), i18n.environ_locale(environ))
         with self._lock:
             hit = self._table.get(key)
             if hit is not None:

@@ -22,7 +22,7 @@ from ruhrgraph.query.executor import QueryTimeout
 from ruhrgraph.web import state
 from ruhrgraph.web.endpoint import editor, negotiation
 from ruhrgraph.web.endpoint import service as description
-from ruhrgraph.web.ops import metrics
+from ruhrgraph.web.ops import hosts, metrics, monitoring
 from ruhrgraph.web.ops.errors import ApiError
 
 bp = Blueprint("sparql", __name__)
@@ -181,7 +181,8 @@ def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs):
         return body, result.rows, result.truncated
 
     started = time.perf_counter()
-    body, rows, truncated = st.executor.run(work, st.settings.query_timeout)
+    body, rows, truncated = st.executor.run(work, st.settings.query_timeout,
+                                            monitoring.overdue_recycler())
     elapsed = time.perf_counter() - started
     metrics.QUERY_TIME.labels(st.backend_name if st.backend_name == "embedded"
                               else "remote").observe(elapsed)
@@ -216,7 +217,8 @@ def _describe(st) -> Response:
     graphs = st.extras.get("graph_names")
     if graphs is None:
         graphs = st.extras["graph_names"] = st.backend.graph_names()
-    turtle = description.service_description(st.iris, request.base_url, graphs, st.allowlist)
+    turtle = description.service_description(st.iris, hosts.root_url() + "sparql", graphs,
+                                             st.allowlist)
     body = store.rdf_to(turtle.encode("utf-8"), "text/turtle", fmt.name,
                         prefixes={"sd": SD})
     return Response(body, 200, content_type=fmt.content_type,

@@ -32,6 +32,7 @@ from ruhrgraph.query.backends import release_dir
 from ruhrgraph.web import state
 from ruhrgraph.web.endpoint import editor, negotiation
 from ruhrgraph.web.endpoint import service as description
+from ruhrgraph.web.ops import hosts
 from ruhrgraph.web.ops.errors import ApiError
 
 bp = Blueprint("opendata", __name__)
@@ -57,8 +58,9 @@ def selector(st):
 
 
 def root_url() -> str:
-    public = state().settings.public_url or request.url_root
-    return public if public.endswith("/") else public + "/"
+    """The root of every absolute URL published (``hosts.root_url``: ``PUBLIC_URL``, else
+    the request's, its Host checked); the process caches below are kept per root."""
+    return hosts.root_url()
 
 
 def built(st) -> datetime:

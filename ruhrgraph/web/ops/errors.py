@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ruhrgraph.query.executor import QueryTimeout
+from ruhrgraph.query.executor import QueryOverloaded, QueryTimeout
 from ruhrgraph.query.remote import RemoteError
 from ruhrgraph.store import QuerySyntaxError, StoreError
 from ruhrgraph.web.ops import metrics
@@ -77,6 +77,9 @@ class Answer:
 DOMAIN_ERRORS: dict[type[Exception], Answer] = {
     QueryTimeout: Answer(503, "Query Timeout", "timeout", "{error}; simplify it or add a LIMIT",
                          "{error}; try again later", {"Retry-After": "1"}),
+    QueryOverloaded: Answer(503, "Too Many Long Queries", "overloaded",
+                            "{error}; ask again in a moment, or simplify the query",
+                            "{error}; try again in a moment", {"Retry-After": "2"}),
     QuerySyntaxError: Answer(400, "Query Syntax Error", "syntax", "{error.message}",
                              "{error.message}"),
     RemoteError: Answer(502, "Bad Gateway", "remote", "{error}",
@@ -94,6 +97,8 @@ def _details(error: Exception) -> dict[str, Any]:
         return {"timeout": error.seconds}
     if isinstance(error, QuerySyntaxError):
         return {"line": error.line, "column": error.column}
+    if isinstance(error, QueryOverloaded):
+        return {"long_after": error.after, "long_slots": error.slots}
     return {}
 
 

@@ -122,12 +122,24 @@ def _after(response: Response) -> Response:
     return response
 
 
+def overdue_recycler() -> Callable[[], None] | None:
+    """What the executor calls when a query it stopped waiting for (refused as one long query
+    too many) is still running at its deadline: :func:`_recycle` when a timeout would end
+    this worker too (gunicorn, RECYCLE_ON_TIMEOUT, the embedded store), else None."""
+    state = current_app.extensions["ruhrgraph"]
+    if state.settings.recycle_on_timeout and state.backend.recycle_on_timeout and \
+            request.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn"):
+        return _recycle
+    return None
+
+
 def _recycle() -> None:
     """End this gunicorn worker gracefully, once the response is sent (SIGTERM: it finishes
     what it is answering). Only under gunicorn, which starts a fresh worker; never under
     another server, where this process may be the only one (tests, a development server)."""
     logging.getLogger("ruhrgraph.web").warning(
-        "worker %d ends after a query timeout; gunicorn starts a fresh one", os.getpid())
+        "worker %d ends after a query timeout (or a refused long query ran past its deadline)"
+        "; gunicorn starts a fresh one", os.getpid())
     os.kill(os.getpid(), signal.SIGTERM)
 
 

@@ -18,6 +18,7 @@ from ruhrgraph import store
 from ruhrgraph.namespaces import PREFIXES as NAMESPACES
 from ruhrgraph.namespaces import RDFS, SKOS
 from ruhrgraph.web import state
+from ruhrgraph.web.ops.monitoring import overdue_recycler
 from ruhrgraph.web.pages.terms import pick_label
 
 #: The prologue of the pages' own queries: the one prefix table (``namespaces.PREFIXES``).
@@ -46,7 +47,7 @@ def _timed(work):
     ``web.ops.errors``); the time it took in the request's log."""
     st = state()
     started = time.perf_counter()
-    result = st.executor.run(work, st.settings.query_timeout)
+    result = st.executor.run(work, st.settings.query_timeout, overdue_recycler())
     log = getattr(g, "log", None)
     if log is not None:
         log["query_ms"] = round(log.get("query_ms", 0) + (time.perf_counter() - started)

@@ -3,7 +3,8 @@
 :func:`respond` answers 304 when ``If-None-Match`` matches (nothing computed), a cached
 body when there is one, else renders, keeps the body in the state's result cache and sends
 it with ``ETag``, ``Last-Modified`` and ``Cache-Control``. The key holds everything the body
-depends on (path, query string, chosen format), the interface language and the build id.
+depends on (the root URL its absolute URLs start with when no ``PUBLIC_URL`` is set, path,
+query string, chosen format), the interface language and the build id.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask import Response, g, request
 
 from ruhrgraph.query.cache import etag_for
 from ruhrgraph.web import i18n, state
+from ruhrgraph.web.ops.hosts import cache_root
 
 Rendered = tuple[bytes, str]  # body, content type
 
@@ -26,7 +28,8 @@ def respond(key: tuple[Hashable, ...], render: Callable[[], Rendered],
     ``localized`` body (the default: HTML pages) is kept per interface language and
     answered with ``Vary: Accept-Language, Cookie``; RDF and data documents are not."""
     st = state()
-    full_key = ("page", *key, i18n.locale() if localized else "", st.build.build_id)
+    full_key = ("page", cache_root(), *key, i18n.locale() if localized else "",
+                st.build.build_id)
     etag = etag_for(full_key)
     common = {"Last-Modified": format_datetime(st.build.created, usegmt=True),
               "Cache-Control": f"public, max-age={st.settings.cache_max_age}",
