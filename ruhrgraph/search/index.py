@@ -38,7 +38,7 @@ CREATE VIRTUAL TABLE fts USING fts5(title, body, keys, tokenize = 'unicode61');
 _HITS = """SELECT d.iri, d.kind, d.label, d.context, d.title, d.body, d.source, d.first_line,
   d.last_line, bm25(fts, ?, ?, ?) AS score FROM fts JOIN docs d ON d.id = fts.rowid
 WHERE fts MATCH ? AND instr(?, ',' || d.kind || ',') > 0
-ORDER BY score, d.label LIMIT ? OFFSET ?"""
+ORDER BY score, d.label, d.iri LIMIT ? OFFSET ?"""
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ def write_index(path: Path, documents: Iterable[Document]) -> int:
     try:
         db.executescript(_SCHEMA)
         count = 0
-        for count, doc in enumerate(documents, 1):
+        ordered = sorted(documents, key=lambda d: (KINDS.index(d.kind), d.iri))
+        for count, doc in enumerate(ordered, 1):
             db.execute("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                        (count, doc.iri, doc.kind, doc.label, doc.title, doc.body, doc.keys,
                         doc.context, doc.source, doc.first_line, doc.last_line))

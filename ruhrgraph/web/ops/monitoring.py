@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
 
 from ruhrgraph.store.integrity import StoreWatch
 from ruhrgraph.web.ops import metrics
@@ -127,8 +127,9 @@ def overdue_recycler() -> Callable[[], None] | None:
     too many) is still running at its deadline: :func:`_recycle` when a timeout would end
     this worker too (gunicorn, RECYCLE_ON_TIMEOUT, the embedded store), else None."""
     state = current_app.extensions["ruhrgraph"]
+    server = request.environ.get("SERVER_SOFTWARE", "") if has_request_context() else ""
     if state.settings.recycle_on_timeout and state.backend.recycle_on_timeout and \
-            request.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn"):
+            server.startswith("gunicorn"):
         return _recycle
     return None
 
