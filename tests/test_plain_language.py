@@ -131,3 +131,24 @@ def test_chart_legend_uses_the_headings(en):
 def test_docs_name_the_columns():
     docs = (ROOT / "docs" / "queries.md").read_text("utf-8")
     assert "`openEnded` Runs on (läuft weiter)" in docs
+
+
+@pytest.mark.parametrize("path", ["/project/05-02", "/place/05911000", "/organisation/correctiv",
+                                  "/field/1"])
+def test_resource_pages_lead_with_content_and_fold_the_rdf(en, path):
+    page = en.get(path, headers={"Accept": "text/html"}).text
+    folded = page.index('<details class="rdf-details"')
+    for rdf in ("All properties", 'class="iri-line"', 'class="formats"',
+                "Links to this resource"):
+        assert page.index(rdf) > folded, (path, rdf)
+    assert page.index("<h1") < folded
+    main = page[page.index("<h1"):folded]
+    assert "<h2" in main  # what a person wants comes first
+
+
+def test_counts_of_places_and_organisations_say_what_they_are(en):
+    notes = ("not confirmed", "no claim that it takes part")
+    for path in ("/", "/places", "/organisations", "/explore", "/project/05-02",
+                 "/place/05911000", "/queries/cities-ranked", "/queries/shared-organisations"):
+        text = en.get(path, headers={"Accept": "text/html"}).text
+        assert any(note in text for note in notes), path
