@@ -98,7 +98,7 @@ def rows(pages, name: str, **params) -> list[dict]:
     response = pages.get(f"/queries/{name}.json", query_string=params)
     assert response.status_code == 200, response.data
     assert response.content_type == "application/json; charset=utf-8"
-    return response.get_json()
+    return response.get_json()["rows"]
 
 
 def _start(code: str) -> int | None:
@@ -670,8 +670,8 @@ def test_downloads_in_every_format(pages):
     assert csv_body.content_type == "text/csv; charset=utf-8"
     assert "attachment" not in csv_body.headers["Content-Disposition"]
     table = list(csv.DictReader(io.StringIO(csv_body.get_data(as_text=True))))
-    assert [r["code"] for r in table] == expected
-    assert table[0]["project"] == BASE + "project/" + expected[0]
+    assert [r["Code"] for r in table] == expected  # headings in words (English client)
+    assert table[0]["Project (Link)"] == BASE + "project/" + expected[0]
     tsv = pages.get("/queries/projects-active-in-year.tsv", query_string=params)
     assert tsv.content_type == "text/tab-separated-values; charset=utf-8"
     assert tsv.get_data(as_text=True).splitlines()[0].split("\t")[:3] == ["?year", "?project",

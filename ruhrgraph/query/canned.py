@@ -10,6 +10,18 @@ The header is the block of ``#+`` lines at the top of the file (grlc's conventio
     #+   year: {type: integer, default: 2025, min: 2000, max: 2100, label: Year}
     #+ chart: {type: bar, label: fieldLabel, value: projects}
 
+The result's columns have headings in words, in German and English, and the IRI of
+something whose label is another column is no column of its own in the page (the label's
+cell links to it)::
+
+    #+ columns:
+    #+   project: {link_for: title}
+    #+   code: {de: Kennung, en: Code}
+    #+   title: {de: Projekt, en: Project}
+
+``title_de``, ``description_de`` and a parameter's ``label_de``/``help_de`` are the German
+of ``title``, ``description``, ``label`` and ``help``, shown in the German interface.
+
 Every file stays valid SPARQL on its own. A parameter is a variable of the query, bound as a
 typed RDF term (never pasted into the text), so it must be in the SELECT projection. A
 ``string`` parameter with ``language: de`` is bound as a literal with that language tag.
@@ -57,9 +69,11 @@ CHARTS = {"bar": ("label", "value"), "matrix": ("row", "column", "value"),
           "network": ("source", "target")}
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CODE = re.compile(r"[0-9]{2}-[0-9]{2}(?:-x[0-9]+)?")
-_KEYS = {"title", "description", "theme", "params", "chart"}
-_PARAM_KEYS = {"type", "default", "label", "help", "min", "max", "max_length", "pattern",
-               "allowed", "options", "finds", "language"}
+_KEYS = {"title", "description", "theme", "params", "chart", "columns", "title_de",
+         "description_de"}
+_PARAM_KEYS = {"type", "default", "label", "label_de", "help", "help_de", "min", "max",
+               "max_length", "pattern", "allowed", "options", "finds", "language"}
+_COLUMN_KEYS = {"de", "en", "link_for"}
 _FINDS_KEYS = {"variable", "predicate"}
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -81,6 +95,8 @@ class Param:
     default: Any
     label: str
     help: str = ""
+    label_de: str = ""
+    help_de: str = ""
     min: int | None = None
     max: int | None = None
     max_length: int = 200
@@ -93,6 +109,13 @@ class Param:
     finds: tuple[str, str] | None = None
     #: The language tag of the literal a ``string`` value is bound as (``None``: xsd:string).
     language: str | None = None
+
+    def label_in(self, lang: str) -> str:
+        """The label in the interface language ``lang`` (German when the header has one)."""
+        return self.label_de if lang == "de" and self.label_de else self.label
+
+    def help_in(self, lang: str) -> str:
+        return self.help_de if lang == "de" and self.help_de else self.help
 
     def term(self, value: int | str) -> object:
         """The typed RDF term ``value`` is bound as."""
@@ -140,6 +163,18 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Column:
+    """How a result variable is shown: its heading in German and English, or, for the IRI
+    of something whose label is another column (``link_for``), no column of its own in
+    the page: the label's cell links to it."""
+
+    name: str
+    de: str = ""
+    en: str = ""
+    link_for: str | None = None
+
+
+@dataclass(frozen=True)
 class CannedQuery:
     name: str
     title: str
@@ -149,6 +184,32 @@ class CannedQuery:
     chart: dict[str, str] | None
     text: str
     path: Path = field(compare=False)
+    title_de: str = ""
+    description_de: str = ""
+    columns: dict[str, Column] = field(default_factory=dict, compare=False)
+
+    def title_in(self, lang: str) -> str:
+        return self.title_de if lang == "de" and self.title_de else self.title
+
+    def description_in(self, lang: str) -> str:
+        return self.description_de if lang == "de" and self.description_de else \
+            self.description
+
+    def heading(self, name: str, lang: str) -> str:
+        """The heading in words of the result variable ``name`` in ``lang``: its
+        ``columns`` entry, a link column's "<label heading> (Link)", a parameter's label,
+        else the variable's name."""
+        column = self.columns.get(name)
+        if column is not None and (column.de or column.en):
+            return (column.de if lang == "de" else column.en) or column.en or column.de
+        if column is not None and column.link_for:
+            return f"{self.heading(column.link_for, lang)} (Link)"
+        param = next((p for p in self.params if p.name == name), None)
+        return param.label_in(lang) if param else name
+
+    def links(self) -> dict[str, str]:
+        """label variable -> the variable of the IRI its cell links to."""
+        return {c.link_for: c.name for c in self.columns.values() if c.link_for}
 
     @property
     def body(self) -> str:
@@ -231,7 +292,8 @@ def _param(where: str, name: str, spec: Any) -> Param:
         raise CannedQueryError(f"{where}: parameter {name!r}: language is a language tag "
                                f"such as de, for a string parameter only, not {language!r}")
     param = Param(name=name, type=kind, default=None, label=str(spec.get("label", name)),
-                  help=str(spec.get("help", "")), min=spec.get("min"), max=spec.get("max"),
+                  help=str(spec.get("help", "")), label_de=str(spec.get("label_de", "")),
+                  help_de=str(spec.get("help_de", "")), min=spec.get("min"), max=spec.get("max"),
                   max_length=int(spec.get("max_length", 200)), pattern=spec.get("pattern"),
                   allowed=tuple(str(a) for a in spec.get("allowed", ())),
                   options=spec.get("options"), finds=finds, language=language)
@@ -240,6 +302,42 @@ def _param(where: str, name: str, spec: Any) -> Param:
     except ParamError as error:
         raise CannedQueryError(f"{where}: parameter {name!r}: bad default: {error}") from None
     return Param(**{**param.__dict__, "default": default})
+
+
+def _columns(path: Path, header: str, body: str, spec: Any) -> dict[str, Column]:
+    """The ``columns`` map, checked: each a variable of the query, with ``de`` and ``en``
+    headings (both or neither) or ``link_for`` naming another column (a label)."""
+    if spec is None:
+        return {}
+    if not isinstance(spec, dict):
+        raise CannedQueryError(f"{path}:{_header_line(header, 'columns')}: columns must map "
+                               "variables to {de: ..., en: ...} or {link_for: <variable>}")
+    found = {}
+    for name, entry in spec.items():
+        at = f"{path}:{_header_line(header, 'columns', str(name))}"
+        if not _VARIABLE.fullmatch(str(name)) or \
+                not re.search(r"[?$]" + re.escape(str(name)) + r"\b", body):
+            raise CannedQueryError(f"{at}: column {name!r} is no variable of the query")
+        if not isinstance(entry, dict) or not entry or set(entry) - _COLUMN_KEYS:
+            raise CannedQueryError(f"{at}: column {name!r} must be {{de: ..., en: ...}} and/or "
+                                   f"{{link_for: <variable>}}, not {entry!r}")
+        words = [entry.get(k) for k in ("de", "en")]
+        if any(w is not None for w in words) and not all(
+                isinstance(w, str) and w.strip() for w in words):
+            raise CannedQueryError(f"{at}: column {name!r} needs its heading in both de and en")
+        link_for = entry.get("link_for")
+        if link_for is None and words == [None, None]:
+            raise CannedQueryError(f"{at}: column {name!r} has no heading")
+        found[str(name)] = Column(str(name), *(str(w or "").strip() for w in words),
+                                  link_for=None if link_for is None else str(link_for))
+    for column in found.values():
+        at = f"{path}:{_header_line(header, 'columns', column.name, 'link_for')}"
+        target = found.get(column.link_for) if column.link_for else None
+        if column.link_for and (target is None or target.link_for or not target.de):
+            raise CannedQueryError(f"{at}: column {column.name!r} is the link for "
+                                   f"{column.link_for!r}, which must be a column with "
+                                   "headings of its own")
+    return found
 
 
 def _header_line(header: str, *keys: str) -> int:
@@ -347,6 +445,9 @@ def load(path: str | Path) -> CannedQuery:
     for key in ("title", "description", "theme"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             raise CannedQueryError(f"{where}: the header needs a {key!r}")
+    for key in ("title_de", "description_de"):
+        if key in meta and (not isinstance(meta[key], str) or not meta[key].strip()):
+            raise CannedQueryError(f"{path}:{_header_line(header, key)}: {key} must be text")
     body = "\n".join(text.splitlines()[body_line - 1:])
     if not body.strip():
         raise CannedQueryError(f"{where}: no query after the header")
@@ -356,6 +457,7 @@ def load(path: str | Path) -> CannedQuery:
             raise CannedQueryError(f"{where}: parameter {param.name!r} is no variable of "
                                    "the query")
     _check_finds(path, text, header, params)
+    columns = _columns(path, header, body, meta.get("columns"))
     chart = meta.get("chart")
     if chart is not None:
         if not isinstance(chart, dict) or chart.get("type") not in CHARTS:
@@ -367,7 +469,9 @@ def load(path: str | Path) -> CannedQuery:
     return CannedQuery(name=name, title=meta["title"].strip(),
                        description=" ".join(meta["description"].split()),
                        theme=meta["theme"].strip(), params=params, chart=chart, text=text,
-                       path=path)
+                       path=path, title_de=str(meta.get("title_de", "")).strip(),
+                       description_de=" ".join(str(meta.get("description_de", "")).split()),
+                       columns=columns)
 
 
 def load_all(directory: str | Path | None = None) -> list[CannedQuery]:
@@ -382,8 +486,11 @@ def markdown(queries: list[CannedQuery]) -> str:
            "Generated by `python -m ruhrgraph.query.canned > docs/queries.md` from the headers of",
            "`queries/*.rq`; a test fails when this file is stale. Each query answers at",
            "`/queries/<name>` (HTML, or SPARQL JSON by content negotiation) and",
-           "`/queries/<name>.csv`, `.tsv`, `.json` (rows as objects) and `.srj` (SPARQL",
-           "results JSON), with its parameters in the query string.", "",
+           "`/queries/<name>.csv`, `.tsv`, `.json` (rows as objects under `rows`,",
+           "with `headings` in words) and `.srj` (SPARQL results JSON), with its parameters",
+           "in the query string. CSV headings and JSON `headings` are the columns' headings",
+           "in words in the interface's language (`?lang=de|en`); TSV and SPARQL JSON keep",
+           "the variables' names, for programs.", "",
            "A parameter that *finds* a resource is resolved first: the one triple pattern",
            "named is looked up with the value bound, and the resources found are bound as",
            "well (the query holds that pattern, so the answer is the same; the store then",
@@ -411,6 +518,16 @@ def markdown(queries: list[CannedQuery]) -> str:
                 if p.finds:
                     out.append(f"  (finds `?{p.finds[0]}` first: `?{p.finds[0]} <{p.finds[1]}> "
                                f"?{p.name}`)")
+            if query.title_de:
+                out.append(f"- in German: {query.title_de}")
+            shown = [f"`{c.name}` {c.en} ({c.de})" for c in query.columns.values()
+                     if not c.link_for]
+            if shown:
+                out.append("- columns: " + ", ".join(shown))
+            linked = [f"`{c.link_for}` links to `{c.name}`" for c in query.columns.values()
+                      if c.link_for]
+            if linked:
+                out.append("- in the page, " + ", ".join(linked))
             if query.chart:
                 out.append(f"- drawn as: {query.chart['type']}")
             out += [f"- file: [`queries/{query.name}.rq`](../queries/{query.name}.rq)", ""]

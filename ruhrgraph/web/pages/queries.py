@@ -1,7 +1,9 @@
 """Canned query pages: ``/queries`` (by theme) and ``/queries/<name>`` with a parameter form,
 the results (IRIs linked, labels shown), a chart where the question calls for one, the query
 with "open in the editor", and downloads at ``/queries/<name>.csv``, ``.tsv``, ``.json``
-(rows as objects) and ``.srj`` (SPARQL results JSON), parameters in the query string.
+(rows as objects, keyed by variable, with ``headings`` in words) and ``.srj`` (SPARQL
+results JSON), parameters in the query string. CSV and JSON have the headings in the
+interface's language (:data:`IN_WORDS`); TSV and SPARQL JSON keep the variables' names.
 ``/queries/<name>.rq`` is the file itself.
 
 Parameters are checked (:meth:`ruhrgraph.query.canned.Param.parse`, and against the values the
@@ -13,10 +15,13 @@ resources found are bound too, so the store plans the query from them.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from ruhrgraph import store
 from ruhrgraph.query import canned
@@ -26,7 +31,7 @@ from ruhrgraph.web import i18n, state
 from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.pagecache import respond
-from ruhrgraph.web.pages.query_view import chart, table
+from ruhrgraph.web.pages.query_view import chart, legend, table
 
 bp = Blueprint("queries", __name__)
 
@@ -34,6 +39,13 @@ bp = Blueprint("queries", __name__)
 DOWNLOADS = {"csv": ("csv", "text/csv"), "tsv": ("tsv", "text/tab-separated-values"),
              "json": ("objects", "application/json"),
              "srj": ("json", "application/sparql-results+json")}
+#: The downloads whose headings are words in the interface's language (the others, SPARQL
+#: results formats for programs, keep the query's variable names).
+IN_WORDS = ("csv", "json")
+#: The themes of the headers, to be extracted for translation.
+THEMES = {"Time": _l("Time"), "Connections": _l("Connections"), "Projects": _l("Projects"),
+          "Fields and ministries": _l("Fields and ministries"),
+          "Places and organisations": _l("Places and organisations")}
 _NEGOTIATED = {"text/html": "html", "application/sparql-results+json": "srj",
                "text/csv": "csv", "text/tab-separated-values": "tsv",
                "application/json": "json"}
@@ -131,7 +143,19 @@ def answer(query: canned.CannedQuery, given: dict[str, int | str], *,
     return lookup.run(query.text, {**bound, **resolve(query, bound)} if resolved else bound)
 
 
-def _objects(result: store.Result) -> bytes:
+def _csv(query: canned.CannedQuery, result: store.Result) -> bytes:
+    """The rows as CSV, every column (IRIs too) under its heading in words."""
+    names, rows = store.solutions(result)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([query.heading(n, i18n.locale()) for n in names])
+    writer.writerows([[row[n].value if n in row else "" for n in names] for row in rows])
+    return out.getvalue().encode("utf-8")
+
+
+def _objects(query: canned.CannedQuery, result: store.Result) -> bytes:
+    """``{"query", "headings": {variable: heading in words}, "rows": [{variable: value}]}``:
+    keys stay the variables (stable for programs), the headings say them in words."""
     names, rows = store.solutions(result)
 
     def plain(term):
@@ -146,7 +170,10 @@ def _objects(result: store.Result) -> bytes:
             return term.value == "true"
         return term.value
 
-    out = [{n: plain(row[n]) if n in row else None for n in names} for row in rows]
+    lang = i18n.locale()
+    out = {"query": query.name, "title": query.title_in(lang), "language": lang,
+           "headings": {n: query.heading(n, lang) for n in names},
+           "rows": [{n: plain(row[n]) if n in row else None for n in names} for row in rows]}
     return (json.dumps(out, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -156,7 +183,8 @@ def index() -> Response:
         themes: dict[str, list] = {}
         for query in canned_queries().values():
             themes.setdefault(query.theme, []).append(query)
-        html = render_template("queries.html", themes=dict(sorted(themes.items())))
+        html = render_template("queries.html", themes=dict(sorted(themes.items())),
+                               theme_names=THEMES)
         return html.encode("utf-8"), "text/html; charset=utf-8"
     return respond(("/queries",), render)
 
@@ -183,7 +211,12 @@ def _data(query: canned.CannedQuery, ext: str) -> Response:
 
     def render() -> tuple[bytes, str]:
         result = answer(query, given)
-        body = _objects(result) if fmt == "objects" else store.convert(result, fmt)
+        if ext == "csv":
+            body = _csv(query, result)
+        elif fmt == "objects":
+            body = _objects(query, result)
+        else:
+            body = store.convert(result, fmt)
         return body, f"{media_type}; charset=utf-8"
 
     stem = query.name + ("-" + "-".join(str(v) for v in given.values()) if given else "")
@@ -196,7 +229,7 @@ def _data(query: canned.CannedQuery, ext: str) -> Response:
                                       f"filename*=UTF-8''{full}",
                "Access-Control-Allow-Origin": "*"}
     return respond((query.name, ext, tuple(sorted(given.items()))), render, headers,
-                   localized=False)
+                   localized=ext in IN_WORDS)
 
 
 @bp.get("/queries/<name>")
@@ -223,12 +256,13 @@ def page(name: str) -> Response:
     def render() -> tuple[bytes, str]:
         result = answer(query, given)
         names, rows = store.solutions(result)
-        shown = table(names, rows, frozenset(p.name for p in query.params))
+        shown = table(query, names, rows, frozenset(p.name for p in query.params))
         params = urlencode({k: v for k, v in given.items()})
         html = render_template(
             "query.html", q=query, error=None, given=given, result=shown,
             options={p.name: options(p) for p in query.params},
-            chart=chart(query, names, rows, given),
+            chart=chart(query, names, rows, given), legend=legend(query),
+            in_words=IN_WORDS,
             editor="/sparql?" + urlencode({"query": editor_text(query, given)}),
             downloads=[(ext, media, f"/queries/{query.name}.{ext}"
                         + (f"?{params}" if params else ""))

@@ -1,26 +1,47 @@
-"""A canned query's result as the page shows it: the table (IRIs linked to their pages,
-labels shown) and the chart its header asks for (see ``ruhrgraph.query.canned.CHARTS``)."""
+"""A canned query's result as the page shows it: the table (headings in words in the
+interface's language, IRIs linked to their pages, labels shown, and the IRI of something
+whose label is another column folded into that label's cell) and the chart its header
+asks for (see ``ruhrgraph.query.canned.CHARTS``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from flask_babel import gettext as _
+
 from ruhrgraph import store
 from ruhrgraph.query.canned import CannedQuery
-from ruhrgraph.web import state
+from ruhrgraph.web import i18n, state
 from ruhrgraph.web.pages import charts, lookup, ruhrmap
-from ruhrgraph.web.pages.terms import Linker
+from ruhrgraph.web.pages.terms import Linker, Shown
 
 
-def table(names: list[str], rows: list[dict], hide: frozenset[str] = frozenset()) -> dict:
-    """Columns and cells; the ``hide`` columns (the parameters, the same in every row and
-    shown in the form) are left out of the page, not out of the downloads."""
+def table(query: CannedQuery, names: list[str], rows: list[dict],
+          hide: frozenset[str] = frozenset()) -> dict:
+    """Columns (``{"name", "heading"}``) and cells; the ``hide`` columns (the parameters,
+    the same in every row and shown in the form) and the link columns (``link_for``) are
+    left out of the page, not out of the downloads: a label's cell links to its IRI."""
     linker = Linker(state().iris)
-    shown = [n for n in names if n not in hide]
+    lang = i18n.locale()
+    links = query.links()
+    folded = {c.name for c in query.columns.values() if c.link_for}
+    shown = [n for n in names if n not in hide and n not in folded]
     iris = [t.value for row in rows for n, t in row.items()
             if n in shown and store.term_kind(t) == "iri"]
     labels = lookup.labels(iris) if iris else {}
-    return {"columns": shown,
-            "rows": [[linker.show(row[n], labels) if n in row else None for n in shown]
-                     for row in rows]}
+
+    def cell(row: dict, name: str) -> Shown | None:
+        if name not in row:
+            return None
+        shown_term = linker.show(row[name], labels)
+        link = row.get(links.get(name, ""))
+        if link is not None and store.term_kind(link) == "iri":
+            return replace(shown_term, kind="iri", value=link.value,
+                           href=linker.href(link.value), iri=link.value, datatype=None)
+        return shown_term
+
+    return {"columns": [{"name": n, "heading": query.heading(n, lang)} for n in shown],
+            "rows": [[cell(row, n) for n in shown] for row in rows]}
 
 
 def _num(row: dict, name: str | None) -> float | None:
@@ -50,10 +71,13 @@ def chart(query: CannedQuery, names: list[str], rows: list[dict], given: dict) -
         return None
     linker = Linker(state().iris)
     kind = spec["type"]
+    lang = i18n.locale()
+    title = query.title_in(lang)
     if kind == "bar":
         items = [(_text(r, spec["label"]), _num(r, spec["value"]) or 0,
                   linker.path(_first_iri(r, names) or "")) for r in rows]
-        return {"svg": charts.bar(items, query.title)}
+        return {"svg": charts.bar(items, f"{title}: "
+                           f"{query.heading(spec['value'], lang)}")}
     if kind == "matrix":
         row_keys = list(dict.fromkeys(_text(r, spec["row"]) for r in rows))
         col_keys = sorted(dict.fromkeys(_text(r, spec["column"]) for r in rows))
@@ -74,11 +98,12 @@ def chart(query: CannedQuery, names: list[str], rows: list[dict], given: dict) -
                   "group": int(_num(r, group) or 0) if group else 1,
                   "href": linker.path(_first_iri(r, names) or "")} for r in rows]
         mark = given.get("year") if isinstance(given.get("year"), int) else None
-        return {"svg": charts.gantt(items, query.title, mark)}
+        return {"svg": charts.gantt(items, title, mark)}
     if kind == "map":
         values = {r[spec["place"]].value: _num(r, spec["value"]) or 0 for r in rows
                   if spec["place"] in r}
-        return {"svg": ruhrmap.svg(values, title=query.title)}
+        return {"svg": ruhrmap.svg(values, title=f"{title}: "
+                                                f"{query.heading(spec['value'], lang)}")}
     if kind == "network":
         nodes: dict[str, dict] = {}
         edges = []
@@ -95,7 +120,41 @@ def chart(query: CannedQuery, names: list[str], rows: list[dict], given: dict) -
                 rings[a] = 0
                 rings[b] = int(_num(r, spec["ring"]) or 2)
                 nodes[b]["group"] = rings[b]
-        svg = charts.network(nodes, edges, query.title, rings=rings,
+        svg = charts.network(nodes, edges, title, rings=rings,
                              directed=spec.get("directed") == "true")
         return {"svg": svg}
+    return None
+
+
+def legend(query: CannedQuery) -> str | None:
+    """What the parts of the chart stand for, in the columns' headings (the interface's
+    language); None without a chart (a matrix names its rows and columns in its corner)."""
+    spec = query.chart
+    if not spec:
+        return None
+    lang = i18n.locale()
+
+    def h(key: str) -> str:
+        return query.heading(spec[key], lang)
+
+    kind = spec["type"]
+    if kind == "bar":
+        return _("Each bar: %(label)s; its length: %(value)s.", label=h("label"),
+                 value=h("value"))
+    if kind == "map":
+        return _("Each area: a municipality; the darker, the more: %(value)s.",
+                 value=h("value"))
+    if kind == "gantt":
+        return _("Each row: %(label)s, from %(start)s to %(end)s.", label=h("label"),
+                 start=h("start"), end=h("end"))
+    if kind == "network":
+        text = _("Each line joins %(source)s and %(target)s.",
+                 source=h("sourceLabel" if "sourceLabel" in spec else "source"),
+                 target=h("targetLabel" if "targetLabel" in spec else "target"))
+        if spec.get("weight"):
+            text += " " + _("Its weight (shown when pointed at): %(weight)s.",
+                            weight=h("weight"))
+        if spec.get("ring"):
+            text += " " + _("Rings: %(ring)s.", ring=h("ring"))
+        return text
     return None
