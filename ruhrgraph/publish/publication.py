@@ -103,6 +103,11 @@ class CannedQuery:
     name: str
     title: str
     description: str
+    title_de: str = ""
+
+    def title_in(self, lang: str) -> str:
+        """The title in the interface's language (German when the query has one)."""
+        return self.title_de if lang == "de" and self.title_de else self.title
 
 
 @dataclass(frozen=True)
@@ -190,7 +195,8 @@ class Publication:
 
 def canned(queries: Sequence[Any]) -> tuple[CannedQuery, ...]:
     """Canned queries (anything with ``name``, ``title``, ``description``) in name order."""
-    return tuple(sorted((CannedQuery(q.name, q.title, getattr(q, "description", "") or "")
+    return tuple(sorted((CannedQuery(q.name, q.title, getattr(q, "description", "") or "",
+                                     getattr(q, "title_de", "") or "")
                          for q in queries), key=lambda q: q.name))
 
 
