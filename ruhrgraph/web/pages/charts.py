@@ -1,8 +1,10 @@
 """Charts drawn on the server as SVG (no script, no CDN): bars, a Gantt chart, a network.
 
 Every label is escaped; colours come from classes in ``site.css`` (the pages' CSP allows no
-inline styles). Each chart is an ``<svg role="img">`` with a title; the same numbers are in
-the table beside it, which is what a screen reader reads.
+inline styles). Each chart has a title; the same numbers are in the table beside it, which is
+what a screen reader reads. A chart without links is an ``<svg role="img">``; one with links
+is an ``<svg role="group">`` (an image may not hold interactive content: axe
+"nested-interactive"), and each link is a real focusable link with a name of its own.
 """
 
 from __future__ import annotations
@@ -20,15 +22,20 @@ CATALOGUE_YEAR = 2020
 
 def _svg(width: float, height: float, title: str, body: list[str], css: str) -> Markup:
     # Every text in ``body`` went through escape() where it was written.
+    role = "group" if any("<a " in part for part in body) else "img"
     return Markup(  # noqa: S704
                   f'<svg class="chart {css}" viewBox="0 0 {width:.0f} {height:.0f}" '
-                  f'role="img" aria-label="{escape(title)}" '
+                  f'role="{role}" aria-label="{escape(title)}" '
                   f'xmlns="{SVG}"><title>{escape(title)}</title>'
                   + "".join(body) + "</svg>")
 
 
-def _link(href: str | None, inner: str) -> str:
-    return f'<a href="{escape(href)}">{inner}</a>' if href else inner
+def _link(href: str | None, inner: str, name: str | None = None) -> str:
+    """``inner`` as a link to ``href`` named ``name`` (escaped here), or as it is."""
+    if not href:
+        return inner
+    label = f' aria-label="{escape(name)}"' if name else ""
+    return f'<a href="{escape(href)}"{label}>{inner}</a>'
 
 
 def bar(items: Sequence[tuple[str, float, str | None]], title: str) -> Markup:
@@ -45,7 +52,7 @@ def bar(items: Sequence[tuple[str, float, str | None]], title: str) -> Markup:
         short = label if len(label) <= 44 else label[:42] + "…"
         body.append(
             f'<text x="{label_w - 8}" y="{y + 16}" class="axis-label" text-anchor="end">'
-            f"{_link(href, str(escape(short)))}<title>{escape(label)}</title></text>"
+            f"{_link(href, str(escape(short)), label)}<title>{escape(label)}</title></text>"
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" class="bar">'
             f"<title>{escape(label)}: {value:g}</title></rect>"
             f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" class="value">{value:g}</text>')
@@ -88,7 +95,7 @@ def gantt(items: Sequence[dict], title: str, mark_year: int | None = None) -> Ma
         what = (f"{it.get('label')} {it.get('title') or ''}: {since}–{until}"
                 + (gettext(", open-ended") if open_ else ""))
         body.append(f'<text x="{label_w - 6}" y="{y + 12}" class="axis-label" '
-                    f'text-anchor="end">{_link(it.get("href"), str(escape(it.get("label"))))}'
+                    f'text-anchor="end">{_link(it.get("href"), str(escape(it.get("label"))), what)}'
                     f"</text>")
         body.append(f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(2, x1 - x0):.1f}" '
                     f'height="{row_h - 6}" rx="2" class="{classes}"><title>{escape(what)}'
@@ -182,7 +189,8 @@ def network(nodes: dict[str, dict], edges: Sequence[tuple[str, str, float]], tit
                           f'class="node g{info.get("group") or 0}"><title>{tip}</title></circle>'
                           f'<text x="{x + dx:.1f}" '
                           f'y="{y + 4 + (14 if anchor == "middle" else 0):.1f}" '
-                          f'text-anchor="{anchor}" class="node-label">{label}</text>'))
+                          f'text-anchor="{anchor}" class="node-label">{label}</text>',
+                          info.get("title") or info["label"]))
     return _svg(size, size, title, body, "network")
 
 
