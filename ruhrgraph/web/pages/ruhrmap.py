@@ -163,7 +163,8 @@ def svg(values: dict[str, float] | None = None, highlight: set[str] | frozenset 
         d = "M" + " L".join(f"{x},{y}" for x, y in cell.polygon) + " Z"
         tip = f"{cell.name}: {value:g} {unit}" if values else cell.name
         href = linker.path(cell.iri) or ""
-        parts.append(f'<a href="{escape(href)}" aria-label="{escape(tip)}"><path d="{d}" class="cell {" ".join(classes)}">'
+        parts.append(f'<a href="{escape(href)}" aria-label="{escape(tip)}">'
+                     f'<path d="{d}" class="cell {" ".join(classes)}">'
                      f"<title>{escape(tip)}</title></path></a>")
     for cell in geo.cells:
         if cell.independent or cell.iri in highlight:
