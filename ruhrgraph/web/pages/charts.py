@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 from ruhrgraph.namespaces import SVG
@@ -137,8 +137,10 @@ def timeline_bar(start: int | None, end: int | None, open_ended: bool, first: in
 
 def network(nodes: dict[str, dict], edges: Sequence[tuple[str, str, float]], title: str,
             rings: dict[str, int] | None = None, directed: bool = False) -> Markup:
-    """Nodes (id -> ``label``, ``href``, ``group``) on a circle, or on rings around the node
-    of ring 0 when ``rings`` is given; edges (a, b, weight) as lines."""
+    """Nodes (id -> ``label``, ``href``, ``group``, ``unlinked``) on a circle, or on rings
+    around the node of ring 0 when ``rings`` is given; edges (a, b, weight) as lines as wide
+    as their weight, each with a title saying its count and, when the weights differ, the
+    count written at its middle. Unlinked nodes are drawn hollow."""
     if not nodes:
         return Markup("")
     size = 620
@@ -163,19 +165,11 @@ def network(nodes: dict[str, dict], edges: Sequence[tuple[str, str, float]], tit
     body = ['<defs><marker id="arrow" viewBox="0 0 10 10" refX="16" refY="5" '
             'markerWidth="6" markerHeight="6" orient="auto-start-reverse">'
             '<path d="M0,0 L10,5 L0,10 z" class="arrow"/></marker></defs>'] if directed else []
+    weighted = len({w for _, _, w in edges}) > 1
     for a, b, weight in edges:
-        if a not in pos or b not in pos:
-            continue
-        (x1, y1), (x2, y2) = pos[a], pos[b]
-        # a chord bent towards the centre: bundles the lines a little, never through it
-        qx, qy = c + ((x1 + x2) / 2 - c) * 0.35, c + ((y1 + y2) / 2 - c) * 0.35
-        mid = "" if rings else f" Q{qx:.1f},{qy:.1f} "
-        d = f"M{x1:.1f},{y1:.1f}" + (mid or " L") + f"{x2:.1f},{y2:.1f}"
-        stroke = 1 + 3 * (weight / top)
-        marker = ' marker-end="url(#arrow)"' if directed else ""
-        body.append(f'<path d="{d}" class="edge" stroke-width="{stroke:.1f}"{marker}>'
-                    f'<title>{escape(nodes[a]["label"])} – {escape(nodes[b]["label"])}'
-                    f": {weight:g}</title></path>")
+        if a in pos and b in pos:
+            body.append(_edge(pos[a], pos[b], c, weight, top, directed, bool(rings),
+                              weighted, (nodes[a]["label"], nodes[b]["label"])))
     for node, (x, y) in pos.items():
         info = nodes[node]
         anchor = "start" if x >= c else "end"
@@ -186,12 +180,38 @@ def network(nodes: dict[str, dict], edges: Sequence[tuple[str, str, float]], tit
         tip = escape(info.get("title") or info["label"])
         body.append(_link(info.get("href"),
                           f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" '
-                          f'class="node g{info.get("group") or 0}"><title>{tip}</title></circle>'
+                          f'class="node g{info.get("group") or 0}'
+                          f'{" unlinked" if info.get("unlinked") else ""}">'
+                          f"<title>{tip}</title></circle>"
                           f'<text x="{x + dx:.1f}" '
                           f'y="{y + 4 + (14 if anchor == "middle" else 0):.1f}" '
                           f'text-anchor="{anchor}" class="node-label">{label}</text>',
                           info.get("title") or info["label"]))
     return _svg(size, size, title, body, "network")
+
+
+def _edge(p1: tuple[float, float], p2: tuple[float, float], c: float, weight: float,
+          top: float, directed: bool, straight: bool, weighted: bool,
+          names: tuple[str, str]) -> str:
+    """One edge: a line as wide as its weight, titled with its count, the count written at
+    its middle when the weights differ."""
+    (x1, y1), (x2, y2) = p1, p2
+    # a chord bent towards the centre: bundles the lines a little, never through it
+    qx, qy = c + ((x1 + x2) / 2 - c) * 0.35, c + ((y1 + y2) / 2 - c) * 0.35
+    mid = "" if straight else f" Q{qx:.1f},{qy:.1f} "
+    d = f"M{x1:.1f},{y1:.1f}" + (mid or " L") + f"{x2:.1f},{y2:.1f}"
+    # the point halfway along the curve (a quadratic Bézier at t = 1/2), or the line's middle
+    mx, my = ((x1 + x2) / 2, (y1 + y2) / 2) if straight else \
+        ((x1 + 2 * qx + x2) / 4, (y1 + 2 * qy + y2) / 4)
+    stroke = 1 + 5 * (weight / top)
+    marker = ' marker-end="url(#arrow)"' if directed else ""
+    count = int(weight) if float(weight).is_integer() else weight
+    what = ngettext("%(a)s – %(b)s: %(num)s link", "%(a)s – %(b)s: %(num)s links",
+                    count, a=names[0], b=names[1])
+    label = (f'<text x="{mx:.1f}" y="{my + 4:.1f}" class="edge-count" text-anchor="middle" '
+             f'aria-hidden="true">{count:g}</text>') if weighted else ""
+    return (f'<path d="{d}" class="edge" stroke-width="{stroke:.1f}" data-weight="{count:g}"'
+            f"{marker}><title>{escape(what)}</title></path>{label}")
 
 
 def heat_level(value: float, top: float) -> int:
