@@ -97,6 +97,35 @@ def test_home_project_place_query_csv(browser, graph_server):
     context.close()
 
 
+def test_back_on_a_canned_query_shows_the_year_of_its_table(browser, graph_server):
+    """Back after asking another year: the form shows the year the table was computed for
+    (the one in the URL), not the one last typed, with script and from the cache alike."""
+    context, page = _page(browser)
+    page.goto(graph_server.url + "/queries/projects-active-in-year?year=2024")
+    for year in ("2031", "2022"):
+        page.fill("#param-year", year)
+        page.click("form.params button[type=submit]")
+        page.wait_for_url(f"**/projects-active-in-year?year={year}")
+    for expected in ("2031", "2024"):
+        page.go_back()
+        page.wait_for_url(f"**/projects-active-in-year?year={expected}")
+        assert page.input_value("#param-year") == expected
+        rows = page.locator("table.results-table tbody tr")
+        assert rows.count() == len(active(int(expected)))
+        assert page.locator("ul.legend li").last.inner_text() == expected
+    page.go_forward()
+    page.wait_for_url("**/projects-active-in-year?year=2031")
+    assert page.input_value("#param-year") == "2031"
+    # typed but not asked, then away and back: the form again shows the table's year
+    page.fill("#param-year", "2040")
+    page.goto(graph_server.url + "/queries")
+    page.go_back()
+    page.wait_for_url("**/projects-active-in-year?year=2031")
+    assert page.input_value("#param-year") == "2031"
+    assert not page.problems, page.problems
+    context.close()
+
+
 def test_source_line_in_context(browser, graph_server):
     context, page = _page(browser)
     page.goto(graph_server.url + "/project/04-06")
