@@ -68,6 +68,12 @@ def test_axe(browser, graph_server, axe_source, path, lang, width):
     assert not bad, bad
 
 
+def _width_unfolded(page) -> int:
+    """The page's width with every folded part (``<details>``) open."""
+    return page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true);"
+                         "document.documentElement.scrollWidth")
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("path", PAGES)
 def test_no_sideways_scroll_at_390(browser, graph_server, path, lang):
@@ -75,9 +81,30 @@ def test_no_sideways_scroll_at_390(browser, graph_server, path, lang):
     try:
         page.goto(_url(graph_server.url, path, lang))
         width = page.evaluate("document.documentElement.scrollWidth")
+        unfolded = _width_unfolded(page)
     finally:
         context.close()
     assert width <= 390, f"{path} is {width} px wide at 390 px"
+    assert unfolded <= 390, f"{path} is {unfolded} px wide at 390 px with its details open"
+
+
+def test_no_project_page_scrolls_sideways_at_390(browser, graph_server, pages):
+    """Every project's page (long measures, long names), folded parts open, in German."""
+    import re
+
+    listing = pages.get("/projects").get_data(as_text=True)
+    projects = sorted(set(re.findall(r'href="(/project/[0-9]{2}-[0-9]{2})"', listing)))
+    assert len(projects) == 74
+    context, page = _open(browser, 390)
+    wide = {}
+    try:
+        for path in projects:
+            page.goto(graph_server.url + path)
+            if (width := _width_unfolded(page)) > 390:
+                wide[path] = width
+    finally:
+        context.close()
+    assert not wide, wide
 
 
 def test_zz_table():
