@@ -18,7 +18,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PAGES = ["/", "/project/05-02", "/ministry/mwide", "/place/05911000", "/explore?field=5",
          "/search?q=Wasserstoff", "/queries/projects-by-city",
-         "/compare?place=05112000&place=05911000"]
+         "/compare?place=05112000&place=05911000",
+         # the other charts with links: Gantt, ministry network, a project's neighbourhood
+         "/queries/timeline", "/queries/ministry-network", "/queries/project-neighbourhood"]
 LANGUAGES = ["de", "en"]
 WIDTHS = [1280, 390]
 IMPACTS = ["critical", "serious", "moderate", "minor"]
