@@ -7,7 +7,7 @@ PORT   ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install build serve test lint bench system-deps clean translations
+.PHONY: help install build serve test lint bench system-deps node-deps clean translations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,7 +32,14 @@ build: install ## Build the graph into data/build/current
 serve: build ## Build, then serve on http://$(HOST):$(PORT) with a production server
 	$(VENV)/bin/ruhrgraph serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: install system-deps lint ## Lint, then run the whole test suite
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $(AXE)
+
+node-deps: $(AXE) ## Install the pinned axe-core from npm (package-lock.json) for tests/test_axe.py
+
+test: install system-deps node-deps lint ## Lint, then run the whole test suite
 	$(PY) -m pytest
 
 lint: install ## ruff over the package, tests, benchmarks and server.py

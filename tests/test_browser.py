@@ -35,8 +35,12 @@ def _accessible(page) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").count() == 1
     assert page.locator("main#main").count() == 1
-    for svg in page.locator("svg[role=img]").all():
+    for svg in page.locator("svg[role=img], svg[role=group]").all():
         assert svg.get_attribute("aria-label") or svg.get_attribute("aria-labelledby")
+    # an image holds no links (axe "nested-interactive"); a chart's links have names
+    assert page.locator("svg[role=img] a").count() == 0
+    for link in page.locator("svg a").all():
+        assert link.get_attribute("aria-label")
     for field in page.locator("form input, form select").all():
         assert page.locator(f"label[for='{field.get_attribute('id')}']").count() == 1
     page.keyboard.press("Tab")
@@ -87,9 +91,38 @@ def test_home_project_place_query_csv(browser, graph_server):
     download.value.save_as(str(path))
     with path.open(encoding="utf-8") as f:
         table = list(csv.DictReader(f))
-    assert [r["code"] for r in table] == active(2031)
-    assert {r["year"] for r in table} == {"2031"}
+    assert [r["Code"] for r in table] == active(2031)  # headings in words (English here)
+    assert {r["Year"] for r in table} == {"2031"}
     assert page.problems == []
+    context.close()
+
+
+def test_back_on_a_canned_query_shows_the_year_of_its_table(browser, graph_server):
+    """Back after asking another year: the form shows the year the table was computed for
+    (the one in the URL), not the one last typed, with script and from the cache alike."""
+    context, page = _page(browser)
+    page.goto(graph_server.url + "/queries/projects-active-in-year?year=2024")
+    for year in ("2031", "2022"):
+        page.fill("#param-year", year)
+        page.click("form.params button[type=submit]")
+        page.wait_for_url(f"**/projects-active-in-year?year={year}")
+    for expected in ("2031", "2024"):
+        page.go_back()
+        page.wait_for_url(f"**/projects-active-in-year?year={expected}")
+        assert page.input_value("#param-year") == expected
+        rows = page.locator("table.results-table tbody tr")
+        assert rows.count() == len(active(int(expected)))
+        assert page.locator("ul.legend li").last.inner_text() == expected
+    page.go_forward()
+    page.wait_for_url("**/projects-active-in-year?year=2031")
+    assert page.input_value("#param-year") == "2031"
+    # typed but not asked, then away and back: the form again shows the table's year
+    page.fill("#param-year", "2040")
+    page.goto(graph_server.url + "/queries")
+    page.go_back()
+    page.wait_for_url("**/projects-active-in-year?year=2031")
+    assert page.input_value("#param-year") == "2031"
+    assert not page.problems, page.problems
     context.close()
 
 
@@ -114,7 +147,7 @@ def test_everything_works_without_javascript(browser, graph_server):
     page.select_option("#param-city", "Herne")
     page.click("form.params button[type=submit]")
     page.wait_for_url("**/queries/projects-by-city?city=Herne")
-    codes = page.locator("table.results-table tbody tr td:nth-child(3)").all_inner_texts()
+    codes = page.locator("table.results-table tbody tr td:nth-child(1)").all_inner_texts()
     assert codes == ["04-08", "10-05", "15-03", "19-02"]
     page.goto(graph_server.url + "/queries/project-pairs")
     assert page.locator("svg.network circle").count() > 10

@@ -245,8 +245,8 @@ def test_place_page_has_a_map_and_the_projects_naming_it(pages):
     page = html(pages, "/place/05916000")
     assert '<h1 lang="de">Herne</h1>' in page
     assert page.count('class="cell ') == 53  # one cell per Ruhr municipality
-    assert re.search(r'<a href="/place/05916000"><path d="[^"]+" class="cell lvl-0 current">',
-                     page)
+    assert re.search(r'<a href="/place/05916000" aria-label="Herne"><path d="[^"]+" '
+                     r'class="cell lvl-0 current">', page)
     named = {a["href"] for a in Links(page).links if a["href"].startswith("/project/")}
     assert named == {"/project/04-08", "/project/10-05", "/project/15-03", "/project/19-02"}
 

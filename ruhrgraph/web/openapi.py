@@ -39,6 +39,7 @@ _YEAR = {"schema": {"type": "integer", "minimum": 1900, "maximum": 2200}}
 _DESCRIBED: dict[str, tuple[str, tuple[str, ...], tuple[int, ...], tuple[str, ...]]] = {
     "ops.healthz": ("Health: store readable, build id", ("application/json",), (503,), ()),
     "ops.metrics_view": ("Prometheus metrics", ("text/plain",), (), ()),
+    "ops.favicon": ("The site's icon", ("image/vnd.microsoft.icon",), (), ()),
     "openapi.spec": ("This description", ("application/json",), (), ()),
     "pages.home": ("Home page: what the graph is, its counts, entry points", ("text/html",),
                    (), ()),

@@ -1,5 +1,6 @@
-"""Operations: /healthz, /metrics, JSON access logs, security headers, CORS, worker recycling,
-and no data from a store that changed while served (:class:`Watched`, :func:`_guard`).
+"""Operations: /healthz, /metrics, /favicon.ico, JSON access logs, security headers, CORS,
+worker recycling, and no data from a store that changed while served (:class:`Watched`,
+:func:`_guard`).
 
 A view records what it did for the access log in ``g.log`` (e.g. ``query_ms``, ``cache``,
 ``rows``); a view that answered a query timeout sets ``g.recycle`` and, under gunicorn, the
@@ -15,6 +16,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
 
@@ -59,8 +61,16 @@ def metrics_view() -> Response:
                     headers={"Cache-Control": "no-store"})
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon (static/favicon.ico; base.html links it too), where browsers look."""
+    icon = Path(current_app.static_folder or "", "favicon.ico").read_bytes()
+    return Response(icon, content_type="image/vnd.microsoft.icon",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
 #: Endpoints that still answer once the store changed: they read no data from it.
-UNGUARDED = frozenset({"ops.healthz", "ops.metrics_view", "static"})
+UNGUARDED = frozenset({"ops.healthz", "ops.metrics_view", "ops.favicon", "static"})
 
 
 class Watched:

@@ -1,8 +1,10 @@
 """Charts drawn on the server as SVG (no script, no CDN): bars, a Gantt chart, a network.
 
 Every label is escaped; colours come from classes in ``site.css`` (the pages' CSP allows no
-inline styles). Each chart is an ``<svg role="img">`` with a title; the same numbers are in
-the table beside it, which is what a screen reader reads.
+inline styles). Each chart has a title; the same numbers are in the table beside it, which is
+what a screen reader reads. A chart without links is an ``<svg role="img">``; one with links
+is an ``<svg role="group">`` (an image may not hold interactive content: axe
+"nested-interactive"), and each link is a real focusable link with a name of its own.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 from ruhrgraph.namespaces import SVG
@@ -20,15 +22,20 @@ CATALOGUE_YEAR = 2020
 
 def _svg(width: float, height: float, title: str, body: list[str], css: str) -> Markup:
     # Every text in ``body`` went through escape() where it was written.
+    role = "group" if any("<a " in part for part in body) else "img"
     return Markup(  # noqa: S704
                   f'<svg class="chart {css}" viewBox="0 0 {width:.0f} {height:.0f}" '
-                  f'role="img" aria-label="{escape(title)}" '
+                  f'role="{role}" aria-label="{escape(title)}" '
                   f'xmlns="{SVG}"><title>{escape(title)}</title>'
                   + "".join(body) + "</svg>")
 
 
-def _link(href: str | None, inner: str) -> str:
-    return f'<a href="{escape(href)}">{inner}</a>' if href else inner
+def _link(href: str | None, inner: str, name: str | None = None) -> str:
+    """``inner`` as a link to ``href`` named ``name`` (escaped here), or as it is."""
+    if not href:
+        return inner
+    label = f' aria-label="{escape(name)}"' if name else ""
+    return f'<a href="{escape(href)}"{label}>{inner}</a>'
 
 
 def bar(items: Sequence[tuple[str, float, str | None]], title: str) -> Markup:
@@ -45,7 +52,7 @@ def bar(items: Sequence[tuple[str, float, str | None]], title: str) -> Markup:
         short = label if len(label) <= 44 else label[:42] + "…"
         body.append(
             f'<text x="{label_w - 8}" y="{y + 16}" class="axis-label" text-anchor="end">'
-            f"{_link(href, str(escape(short)))}<title>{escape(label)}</title></text>"
+            f"{_link(href, str(escape(short)), label)}<title>{escape(label)}</title></text>"
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" class="bar">'
             f"<title>{escape(label)}: {value:g}</title></rect>"
             f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" class="value">{value:g}</text>')
@@ -88,7 +95,7 @@ def gantt(items: Sequence[dict], title: str, mark_year: int | None = None) -> Ma
         what = (f"{it.get('label')} {it.get('title') or ''}: {since}–{until}"
                 + (gettext(", open-ended") if open_ else ""))
         body.append(f'<text x="{label_w - 6}" y="{y + 12}" class="axis-label" '
-                    f'text-anchor="end">{_link(it.get("href"), str(escape(it.get("label"))))}'
+                    f'text-anchor="end">{_link(it.get("href"), str(escape(it.get("label"))), what)}'
                     f"</text>")
         body.append(f'<rect x="{x0:.1f}" y="{y + 3}" width="{max(2, x1 - x0):.1f}" '
                     f'height="{row_h - 6}" rx="2" class="{classes}"><title>{escape(what)}'
@@ -130,8 +137,10 @@ def timeline_bar(start: int | None, end: int | None, open_ended: bool, first: in
 
 def network(nodes: dict[str, dict], edges: Sequence[tuple[str, str, float]], title: str,
             rings: dict[str, int] | None = None, directed: bool = False) -> Markup:
-    """Nodes (id -> ``label``, ``href``, ``group``) on a circle, or on rings around the node
-    of ring 0 when ``rings`` is given; edges (a, b, weight) as lines."""
+    """Nodes (id -> ``label``, ``href``, ``group``, ``unlinked``) on a circle, or on rings
+    around the node of ring 0 when ``rings`` is given; edges (a, b, weight) as lines as wide
+    as their weight, each with a title saying its count and, when the weights differ, the
+    count written at its middle. Unlinked nodes are drawn hollow."""
     if not nodes:
         return Markup("")
     size = 620
@@ -156,19 +165,11 @@ def network(nodes: dict[str, dict], edges: Sequence[tuple[str, str, float]], tit
     body = ['<defs><marker id="arrow" viewBox="0 0 10 10" refX="16" refY="5" '
             'markerWidth="6" markerHeight="6" orient="auto-start-reverse">'
             '<path d="M0,0 L10,5 L0,10 z" class="arrow"/></marker></defs>'] if directed else []
+    weighted = len({w for _, _, w in edges}) > 1
     for a, b, weight in edges:
-        if a not in pos or b not in pos:
-            continue
-        (x1, y1), (x2, y2) = pos[a], pos[b]
-        # a chord bent towards the centre: bundles the lines a little, never through it
-        qx, qy = c + ((x1 + x2) / 2 - c) * 0.35, c + ((y1 + y2) / 2 - c) * 0.35
-        mid = "" if rings else f" Q{qx:.1f},{qy:.1f} "
-        d = f"M{x1:.1f},{y1:.1f}" + (mid or " L") + f"{x2:.1f},{y2:.1f}"
-        stroke = 1 + 3 * (weight / top)
-        marker = ' marker-end="url(#arrow)"' if directed else ""
-        body.append(f'<path d="{d}" class="edge" stroke-width="{stroke:.1f}"{marker}>'
-                    f'<title>{escape(nodes[a]["label"])} – {escape(nodes[b]["label"])}'
-                    f": {weight:g}</title></path>")
+        if a in pos and b in pos:
+            body.append(_edge(pos[a], pos[b], c, weight, top, directed, bool(rings),
+                              weighted, (nodes[a]["label"], nodes[b]["label"])))
     for node, (x, y) in pos.items():
         info = nodes[node]
         anchor = "start" if x >= c else "end"
@@ -179,11 +180,38 @@ def network(nodes: dict[str, dict], edges: Sequence[tuple[str, str, float]], tit
         tip = escape(info.get("title") or info["label"])
         body.append(_link(info.get("href"),
                           f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" '
-                          f'class="node g{info.get("group") or 0}"><title>{tip}</title></circle>'
+                          f'class="node g{info.get("group") or 0}'
+                          f'{" unlinked" if info.get("unlinked") else ""}">'
+                          f"<title>{tip}</title></circle>"
                           f'<text x="{x + dx:.1f}" '
                           f'y="{y + 4 + (14 if anchor == "middle" else 0):.1f}" '
-                          f'text-anchor="{anchor}" class="node-label">{label}</text>'))
+                          f'text-anchor="{anchor}" class="node-label">{label}</text>',
+                          info.get("title") or info["label"]))
     return _svg(size, size, title, body, "network")
+
+
+def _edge(p1: tuple[float, float], p2: tuple[float, float], c: float, weight: float,
+          top: float, directed: bool, straight: bool, weighted: bool,
+          names: tuple[str, str]) -> str:
+    """One edge: a line as wide as its weight, titled with its count, the count written at
+    its middle when the weights differ."""
+    (x1, y1), (x2, y2) = p1, p2
+    # a chord bent towards the centre: bundles the lines a little, never through it
+    qx, qy = c + ((x1 + x2) / 2 - c) * 0.35, c + ((y1 + y2) / 2 - c) * 0.35
+    mid = "" if straight else f" Q{qx:.1f},{qy:.1f} "
+    d = f"M{x1:.1f},{y1:.1f}" + (mid or " L") + f"{x2:.1f},{y2:.1f}"
+    # the point halfway along the curve (a quadratic Bézier at t = 1/2), or the line's middle
+    mx, my = ((x1 + x2) / 2, (y1 + y2) / 2) if straight else \
+        ((x1 + 2 * qx + x2) / 4, (y1 + 2 * qy + y2) / 4)
+    stroke = 1 + 5 * (weight / top)
+    marker = ' marker-end="url(#arrow)"' if directed else ""
+    count = int(weight) if float(weight).is_integer() else weight
+    what = ngettext("%(a)s – %(b)s: %(num)s link", "%(a)s – %(b)s: %(num)s links",
+                    count, a=names[0], b=names[1])
+    label = (f'<text x="{mx:.1f}" y="{my + 4:.1f}" class="edge-count" text-anchor="middle" '
+             f'aria-hidden="true">{count:g}</text>') if weighted else ""
+    return (f'<path d="{d}" class="edge" stroke-width="{stroke:.1f}" data-weight="{count:g}"'
+            f"{marker}><title>{escape(what)}</title></path>{label}")
 
 
 def heat_level(value: float, top: float) -> int:

@@ -105,25 +105,48 @@ def chart(query: CannedQuery, names: list[str], rows: list[dict], given: dict) -
         return {"svg": ruhrmap.svg(values, title=f"{title}: "
                                                 f"{query.heading(spec['value'], lang)}")}
     if kind == "network":
-        nodes: dict[str, dict] = {}
-        edges = []
-        rings: dict[str, int] | None = {} if spec.get("ring") else None
-        for r in rows:
-            if spec["source"] not in r or spec["target"] not in r:
-                continue
-            a, b = r[spec["source"]].value, r[spec["target"]].value
-            for node, label in ((a, spec.get("sourceLabel")), (b, spec.get("targetLabel"))):
-                nodes.setdefault(node, {"label": _text(r, label, linker.fallback(node)),
-                                        "href": linker.path(node), "group": 1})
-            edges.append((a, b, _num(r, spec.get("weight")) or 1))
-            if rings is not None:
-                rings[a] = 0
-                rings[b] = int(_num(r, spec["ring"]) or 2)
-                nodes[b]["group"] = rings[b]
-        svg = charts.network(nodes, edges, title, rings=rings,
-                             directed=spec.get("directed") == "true")
-        return {"svg": svg}
+        return _network(query, spec, rows, linker, title)
     return None
+
+
+#: The ministries and their abbreviations (the shortest alternative label), for a network
+#: chart whose header says ``unlinked: ministry``: those with no edge are drawn apart and
+#: named under the chart, so that none is left out without a word.
+_MINISTRIES = """SELECT ?m ?abbreviation WHERE {
+  ?m a rg:Ministry ; skos:altLabel ?abbreviation .
+  FILTER NOT EXISTS { ?m skos:altLabel ?shorter . FILTER(STRLEN(?shorter) < STRLEN(?abbreviation)) }
+} ORDER BY ?abbreviation"""
+
+
+def _network(query: CannedQuery, spec: dict, rows: list[dict], linker: Linker,
+             title: str) -> dict:
+    """``{"svg": ..., "unlinked": [(label, href), ...]}``: edges weighted by ``weight``."""
+    nodes: dict[str, dict] = {}
+    edges = []
+    rings: dict[str, int] | None = {} if spec.get("ring") else None
+    for r in rows:
+        if spec["source"] not in r or spec["target"] not in r:
+            continue
+        a, b = r[spec["source"]].value, r[spec["target"]].value
+        for node, label in ((a, spec.get("sourceLabel")), (b, spec.get("targetLabel"))):
+            nodes.setdefault(node, {"label": _text(r, label, linker.fallback(node)),
+                                    "href": linker.path(node), "group": 1})
+        edges.append((a, b, _num(r, spec.get("weight")) or 1))
+        if rings is not None:
+            rings[a] = 0
+            rings[b] = int(_num(r, spec["ring"]) or 2)
+            nodes[b]["group"] = rings[b]
+    unlinked = []
+    if spec.get("unlinked") == "ministry" and rings is None:
+        for r in lookup.select(_MINISTRIES):
+            node = r["m"].value
+            if node not in nodes:
+                nodes[node] = {"label": r["abbreviation"].value, "href": linker.path(node),
+                               "group": 1, "unlinked": True}
+                unlinked.append((r["abbreviation"].value, linker.path(node)))
+    svg = charts.network(nodes, edges, title, rings=rings,
+                         directed=spec.get("directed") == "true")
+    return {"svg": svg, "unlinked": unlinked}
 
 
 def legend(query: CannedQuery) -> str | None:

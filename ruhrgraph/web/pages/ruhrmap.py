@@ -4,7 +4,9 @@ The graph holds one point per municipality (no boundaries), so each of the 53 mu
 of the Regionalverband Ruhr gets the cell of the points closest to its centre (a Voronoi
 cell), clipped to the area around all of them: a schematic map whose neighbourhoods are
 right and whose borders are not the legal ones (the caption says so). Cells are links to the
-place pages and carry a ``<title>``; values colour them in five steps.
+place pages, each named by ``aria-label`` and carrying a ``<title>``; values colour them in
+five steps. The map is an ``<svg role="group">``: an image may not hold links (axe
+"nested-interactive").
 """
 
 from __future__ import annotations
@@ -150,7 +152,7 @@ def svg(values: dict[str, float] | None = None, highlight: set[str] | frozenset 
     values = values or {}
     linker = Linker(state().iris)
     top = max(values.values(), default=0)
-    parts = [f'<svg class="ruhrmap" viewBox="0 0 {WIDTH} {geo.height}" role="img" '
+    parts = [f'<svg class="ruhrmap" viewBox="0 0 {WIDTH} {geo.height}" role="group" '
              f'aria-labelledby="map-title" xmlns="{SVG}">',
              f'<title id="map-title">{escape(title)}</title>']
     for cell in geo.cells:
@@ -161,7 +163,8 @@ def svg(values: dict[str, float] | None = None, highlight: set[str] | frozenset 
         d = "M" + " L".join(f"{x},{y}" for x, y in cell.polygon) + " Z"
         tip = f"{cell.name}: {value:g} {unit}" if values else cell.name
         href = linker.path(cell.iri) or ""
-        parts.append(f'<a href="{escape(href)}"><path d="{d}" class="cell {" ".join(classes)}">'
+        parts.append(f'<a href="{escape(href)}" aria-label="{escape(tip)}">'
+                     f'<path d="{d}" class="cell {" ".join(classes)}">'
                      f"<title>{escape(tip)}</title></path></a>")
     for cell in geo.cells:
         if cell.independent or cell.iri in highlight:
