@@ -10,8 +10,6 @@ the filtered rows; "the SPARQL behind this view" opens :func:`view_query` in the
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from urllib.parse import urlencode
 
@@ -38,6 +36,7 @@ from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.pagecache import respond
 from ruhrgraph.web.pages.search import _index
+from ruhrgraph.web.pages.spreadsheet import csv_download
 
 bp = Blueprint("explorer", __name__)
 PAGE_SIZE = 50
@@ -184,17 +183,10 @@ def explore_json() -> Response:
 @bp.get("/explore.csv")
 def explore_csv() -> Response:
     projects, _, view, *_ = _view(MAX_TABLE_ROWS)
-    german = request.args.get("sep") == ";"
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in view.all_rows:
-        writer.writerow((row.code, row.title, projects.labels.get(row.field, ""),
-                         projects.labels.get(row.ministry, ""),
-                         _names(projects, row.named_ministries), _names(projects, row.places),
-                         _names(projects, row.organisations), row.start or "", row.end or "",
-                         gettext("yes") if row.open_ended else gettext("no"), row.measures,
-                         row.iri))
-    body = ("\ufeff" if german else "") + out.getvalue()
-    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="ruhrgraph-projects.csv"'})
+    rows = ((row.code, row.title, projects.labels.get(row.field, ""),
+             projects.labels.get(row.ministry, ""), _names(projects, row.named_ministries),
+             _names(projects, row.places), _names(projects, row.organisations),
+             row.start or "", row.end or "",
+             gettext("yes") if row.open_ended else gettext("no"), row.measures, row.iri)
+            for row in view.all_rows)
+    return csv_download(CSV_COLUMNS, rows, "ruhrgraph-projects.csv")

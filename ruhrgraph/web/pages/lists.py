@@ -10,16 +10,15 @@ which the entity pages link to.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 from flask_babel import lazy_gettext as _l
 
 from ruhrgraph.web import state
 from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import entities
+from ruhrgraph.web.pages.spreadsheet import csv_download
 
 bp = Blueprint("lists", __name__)
 KINDS = {"place": _l("Place"), "organisation": _l("Organisation"),
@@ -66,11 +65,5 @@ def project_list(code: str, name: str, ext: str) -> Response:
         body = json.dumps({"project": code, "title": project["title"], name: [
             dict(zip(keys, row, strict=True)) for row in rows]}, ensure_ascii=False)
         return Response(body, mimetype="application/json")
-    german = request.args.get("sep") == ";"
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
-    writer.writerow([str(heading) for _, heading in COLUMNS[name]])
-    writer.writerows(rows)
-    text = ("\ufeff" if german else "") + out.getvalue()
-    return Response(text.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="ruhrgraph-{code}-{name}.csv"'})
+    return csv_download([heading for _, heading in COLUMNS[name]], rows,
+                        f"ruhrgraph-{code}-{name}.csv")

@@ -9,8 +9,6 @@ organisation, ministry), ``page`` (from 1). The index is the release's ``search.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Blueprint, Response, render_template, request
@@ -23,6 +21,7 @@ from ruhrgraph.search.index import FILE_NAME, Hit
 from ruhrgraph.web import state
 from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages.pagecache import respond
+from ruhrgraph.web.pages.spreadsheet import csv_download
 
 bp = Blueprint("search", __name__)
 PAGE_SIZE = 20
@@ -126,15 +125,8 @@ def search_json() -> Response:
 @bp.get("/search.csv")
 def search_csv() -> Response:
     q, kinds, page = _arguments()
-    german = request.args.get("sep") == ";"
     results = _search(q, kinds, page)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for hit in results.hits:
-        lines = (f"{hit.first_line}-{hit.last_line}" if hit.first_line else "")
-        writer.writerow((KIND_LABELS[hit.kind], hit.label, hit.context, hit.snippet_text(),
-                         hit.iri, lines, hit.source))
-    body = ("\ufeff" if german else "") + out.getvalue()
-    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="ruhrgraph-search.csv"'})
+    rows = ((str(KIND_LABELS[hit.kind]), hit.label, hit.context, hit.snippet_text(), hit.iri,
+             f"{hit.first_line}-{hit.last_line}" if hit.first_line else "", hit.source)
+            for hit in results.hits)
+    return csv_download(CSV_COLUMNS, rows, "ruhrgraph-search.csv")
