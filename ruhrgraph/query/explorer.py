@@ -78,16 +78,10 @@ class ProjectTable:
     labels: Mapping[str, str]  # IRI -> German label
     keys: Mapping[str, str]    # IRI -> the key in its path (field 2, ministry mwide, ...)
 
-    def iri_of(self, key: str) -> str | None:
-        return self._by_key.get(key)
+    by_key: Mapping[str, str]  # "kind:key" -> IRI (the keys map turned round)
 
-    @property
-    def _by_key(self) -> dict[str, str]:
-        cache = self.__dict__.get("_keys_cache")
-        if cache is None:
-            cache = {f"{_kind(i)}:{k}": i for i, k in self.keys.items()}
-            object.__setattr__(self, "_keys_cache", cache)
-        return cache
+    def iri_of(self, key: str) -> str | None:
+        return self.by_key.get(key)
 
 
 def _kind(iri: str) -> str:
@@ -123,7 +117,9 @@ def load_table(select: Callable[[str], list[dict]]) -> ProjectTable:
     for row in rows:
         entities |= row.named_ministries | row.places | row.organisations
     labels = _labels(select, entities)
-    return ProjectTable(tuple(rows), labels, {iri: _key(iri) for iri in entities})
+    keys = {iri: _key(iri) for iri in entities}
+    return ProjectTable(tuple(rows), labels, keys,
+                        {f"{_kind(iri)}:{key}": iri for iri, key in keys.items()})
 
 
 def _labels(select: Callable[[str], list[dict]], entities: set[str]) -> dict[str, str]:

@@ -84,8 +84,8 @@ def _shared(compared: list[Compared]) -> list[Row]:
 def _choices(projects: ProjectTable) -> dict[str, list[tuple[str, str]]]:
     """kind -> (key, label) of everything that can be compared, by label."""
     out: dict[str, list[tuple[str, str]]] = {k: [] for k in KINDS}
-    for iri, key in projects.keys.items():
-        kind = iri.rsplit("/", 2)[-2]
+    for kind_key, iri in projects.by_key.items():
+        kind, key = kind_key.split(":", 1)
         if kind in out:
             out[kind].append((key, projects.labels.get(iri, key)))
     return {k: sorted(v, key=lambda kv: kv[1].casefold()) for k, v in out.items()}
