@@ -1,4 +1,5 @@
-"""WSGI entry point: ``gunicorn server:app`` (or any WSGI server) serves the built graph."""
+"""WSGI entry point: ``granian --interface wsgi server:app`` (or any WSGI server) serves the
+built graph; ``ruhrgraph serve`` is the production way (docs/deploy.md)."""
 
 from ruhrgraph.web import create_app
 

@@ -59,22 +59,23 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         env["RUHRGRAPH_STORE_DIR"] = str(store_dir)
         env["RUHRGRAPH_VERIFY_STORE"] = "0"
         if settings.store_watch_seconds > 0 and not settings.store_baseline:
-            # Taken once, right after the check: a worker gunicorn starts later (after a
+            # Taken once, right after the check: a worker granian starts later (after a
             # timeout or the memory cap) compares with the checked store, not with damage.
             baseline = Path(tempfile.gettempdir()) / f"ruhrgraph-store-{args.port}.json"
             integrity.StoreWatch(store_dir).save(baseline)
             env["RUHRGRAPH_STORE_BASELINE"] = str(baseline)
-        # Held by gunicorn (this process after exec) and every worker: no build prunes it.
+        # Held by granian (this process after exec) and its forked workers: no build prunes it.
         _held = inuse.hold(backend.release_dir(settings), inheritable=True)
     # One directory per port, emptied at start: /metrics sums what this server's workers wrote.
     metrics_dir = Path(tempfile.gettempdir()) / f"ruhrgraph-metrics-{args.port}"
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir(parents=True)
     env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    env.setdefault("RUHRGRAPH_THREADS", str(args.threads))
-    argv = [sys.executable, "-m", "gunicorn", "-c", "python:ruhrgraph.web.ops.gunicorn_conf",
-            "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
-            "ruhrgraph.web:create_app()"]
+    # granian (chosen by measurement: bench/serving_bench.py, docs/deploy.md): request line,
+    # headers and their read deadline bounded in Rust before Python sees a request.
+    argv = [sys.executable, "-m", "ruhrgraph.web.serving", "--host", args.host,
+            "--port", str(args.port), "--workers", str(args.workers),
+            "--threads", str(args.threads)]
     print(f"ruhrgraph serve: http://{args.host}:{args.port}/sparql "
           f"({args.workers} workers)", file=sys.stderr)
     os.execve(sys.executable, argv, env)  # noqa: S606 - our own argv, no shell
@@ -165,11 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress on the terminal")
     p.set_defaults(func=_cmd_build)
 
-    p = sub.add_parser("serve", help="serve the built graph with gunicorn (production server)")
+    p = sub.add_parser("serve", help="serve the built graph with granian (production server)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=4, help="worker processes")
-    p.add_argument("--threads", type=int, default=8, help="threads per worker")
+    p.add_argument("--threads", type=int, default=8,
+                   help="threads per worker (granian's blocking threads)")
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("load", help="push the built graph to a SPARQL Graph Store")

@@ -93,14 +93,29 @@ SETTINGS: tuple[Setting, ...] = (
             "Retry-After at once (its work, which cannot be stopped, ends the worker like a "
             "timeout if it is still running at QUERY_TIMEOUT)."),
     Setting("RECYCLE_ON_TIMEOUT", True,
-            "After answering a timeout, end the gunicorn worker process that ran the query "
-            "(gunicorn starts a fresh one): the only way to stop an embedded query."),
+            "After answering a timeout, end the worker process that ran the query (the "
+            "server starts a fresh one): the only way to stop an embedded query. A worker "
+            "younger than 2 s waits until it is 2 s old (the server stops altogether when a "
+            "worker it respawned exits within 1 s: ruhrgraph/web/serving.py)."),
     Setting("WORKER_MEMORY_MB", 4096,
-            "Resident memory (anonymous, in MB) a gunicorn worker may hold: a watchdog thread "
+            "Resident memory (anonymous, in MB) a worker may hold: a watchdog thread "
             "ends a worker over it at once (SIGKILL; the requests it was answering get a "
-            "closed connection) and gunicorn starts a fresh one; 0: no cap. Above the 3.2 GB "
+            "closed connection) and the server starts a fresh one; 0: no cap. Above the 3.2 GB "
             "the heaviest measured query reached before its timeout (x1000); keep workers x "
             "this well below the machine's RAM (docs/reliability.md, *Memory cap per worker*)."),
+    Setting("SERVER_HEADER_SECONDS", 5.0,
+            "Seconds `ruhrgraph serve` (granian) gives a client to send its request line and "
+            "headers; then the connection is closed unanswered. A slow client costs a socket "
+            "and no thread: 200 slow-header sockets left `/healthz` at a few ms "
+            "(docs/reliability.md, *Hostile clients*)."),
+    Setting("SERVER_MAX_HEADER_BYTES", 417_792,
+            "Bytes at most of request line and headers together (granian's HTTP/1 buffer): "
+            "431 beyond, within milliseconds; a request target over 65,534 bytes gets 414 "
+            "whatever this says, so queries longer than that are sent by POST."),
+    Setting("SERVER_BACKLOG", 1024, "Connections the kernel queues before granian accepts."),
+    Setting("SERVER_BACKPRESSURE", 0,
+            "Requests at most a worker handles at once (granian `--backpressure`); more wait "
+            "unread in the kernel. 0: granian's default (backlog / workers)."),
     Setting("PAGE_LIST_SIZE", 50,
             "Projects per page in a resource page's lists that grow with the catalogue "
             "(projects naming it, a ministry's or a field's projects)."),

@@ -65,7 +65,7 @@ def start_server(tmp_path: Path, env: dict[str, str], workers: int = 2) -> Serve
         process = subprocess.Popen(
             [str(VENV_BIN / "ruhrgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
              "--workers", str(workers)],
-            env=full_env, stdout=subprocess.DEVNULL, stderr=sink, cwd=ROOT)
+            env=full_env, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_http(url + "/healthz", process)
@@ -77,7 +77,7 @@ def start_server(tmp_path: Path, env: dict[str, str], workers: int = 2) -> Serve
 
 @pytest.fixture(scope="session")
 def sparql_server(sparql_store, tmp_path_factory):
-    """`ruhrgraph serve` (gunicorn, 2 workers) on the fixture store, on a free port."""
+    """`ruhrgraph serve` (granian, 2 workers) on the fixture store, on a free port."""
     tmp = tmp_path_factory.mktemp("sparql-server")
     server = start_server(tmp, {
         "RUHRGRAPH_STORE_DIR": str(sparql_store),
@@ -134,7 +134,7 @@ def built_graph(tmp_path_factory) -> Built:
 
 @pytest.fixture(scope="session")
 def graph_server(built_graph, tmp_path_factory):
-    """`ruhrgraph serve` (gunicorn, 2 workers) on the session's real build, on a free port,
+    """`ruhrgraph serve` (granian, 2 workers) on the session's real build, on a free port,
     with the repository's canned queries; links in the catalogue point at this server."""
     tmp = tmp_path_factory.mktemp("graph-server")
     server = start_server(tmp, {"RUHRGRAPH_BUILD_DIR": str(built_graph.build_dir),

@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
 
 from ruhrgraph.store.integrity import StoreWatch
-from ruhrgraph.web.ops import metrics
+from ruhrgraph.web.ops import metrics, workers
 from ruhrgraph.web.ops.errors import ApiError, render
 
 bp = Blueprint("ops", __name__)
@@ -126,9 +126,12 @@ def _after(response: Response) -> Response:
                  "bytes": response.content_length, "remote": request.remote_addr,
                  **getattr(g, "log", {})}
         access_log.info(json.dumps(entry, default=str))
-    if getattr(g, "recycle", False) and settings.recycle_on_timeout and \
-            request.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn"):
-        response.call_on_close(_recycle)
+    if getattr(g, "recycle", False) and settings.recycle_on_timeout:
+        software = request.environ.get("SERVER_SOFTWARE", "")
+        if software.startswith("gunicorn"):
+            response.call_on_close(_recycle)
+        elif software.startswith("Granian"):  # rate-limited: granian's crash-loop detector
+            response.call_on_close(workers.recycle)
     return response
 
 

@@ -1,0 +1,82 @@
+"""The life of `ruhrgraph serve`'s worker processes (granian; ruhrgraph/web/serving.py and
+ruhrgraph/web/ops/workers.py), against a real server on 127.0.0.1 on the session's build."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import start_server
+from proc import stop
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found.update(int(p) for p in text)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _wait(condition, what: str, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(what)
+
+
+@pytest.fixture
+def server(built_graph, tmp_path):
+    running = start_server(tmp_path, {"RUHRGRAPH_BUILD_DIR": str(built_graph.build_dir),
+                                      "RUHRGRAPH_STORE_DIR": "", "RUHRGRAPH_ACCESS_LOG": "0"})
+    yield running
+    stop(running.process)
+
+
+def test_a_worker_that_ends_again_soon_after_its_respawn_is_replaced(server):
+    """granian alone stops the whole server ("Worker crash loop detected") when a worker it
+    respawned exits within 5.5 s; ours end themselves on purpose (timeouts, memory cap), so
+    the window is narrowed to 1 s: a worker killed 2.5 s after its respawn is replaced too."""
+    main = server.process.pid
+    workers = _wait(lambda: len(_children(main)) == 2 and _children(main), "2 workers")
+    victim = min(workers)
+    for _ in range(3):
+        os.kill(victim, signal.SIGKILL)
+        fresh = _wait(lambda v=victim: (c := _children(main) - {v}) and len(c) == 2 and c,
+                      "no worker started in the place of the killed one")
+        (victim,) = fresh - workers
+        workers = fresh
+        time.sleep(2.5)  # well inside granian's own 5.5 s, outside our 1 s
+        assert server.process.poll() is None, server.log.read_text()
+    assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
+    log = server.log.read_text()
+    assert "crash loop" not in log, log
+    assert log.count("Unexpected exit from worker") == 3, log
+
+
+def test_workers_end_with_their_server(server):
+    """Killed without a chance to stop its workers (SIGKILL, the OOM killer), the server
+    leaves none behind holding the port and the store (PR_SET_PDEATHSIG)."""
+    main = server.process.pid
+    workers = _wait(lambda: len(_children(main)) == 2 and _children(main), "2 workers")
+    os.kill(main, signal.SIGKILL)
+    server.process.wait(timeout=10)
+    _wait(lambda: not any(_alive(p) for p in workers),
+          f"workers {sorted(workers)} outlived their server", seconds=10)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(server.url + "/healthz", timeout=2)
