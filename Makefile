@@ -20,10 +20,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install ruhrgraph (editable) with the test extra
 
-system-deps: ## Install Debian's chromium and wrk (browser tests, benchmarks) if missing
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; then \
+system-deps: ## Install Debian's chromium, wrk, nginx and Virtuoso (browser, bench, engine tests) if missing
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1 \
+	    || ! command -v nginx >/dev/null 2>&1 || ! command -v virtuoso-t >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends chromium wrk nginx virtuoso-opensource >/dev/null; \
 	fi
 
 build: install ## Build the graph into data/build/current
