@@ -147,11 +147,13 @@ def test_server_killed_under_load_restarts_on_the_same_port_with_the_same_answer
             server.process.wait(timeout=10)
             wait_for(lambda: not any(alive(p) for p in workers),  # graceful timeout 15 s
                       "orphaned workers kept running", seconds=45)
+            # the crash is seen by the clients (their next request is refused) ...
+            wait_for(lambda: load.refused > 0, "no client saw the server down")
             down = load.refused
             restarted = _start_on_port(tmp_path, serve_env(build_dir), port)
             served = load.ok
             wait_for(lambda: load.ok >= served + 50, "no answers after the restart")
-        assert down > 0  # the crash was seen by the clients ...
+        assert down > 0
         assert load.wrong == []  # ... but never as a wrong or partial answer
         assert answers(server.url) == before
     finally:

@@ -27,6 +27,17 @@ def etag_for(key: Hashable) -> str:
     return hashlib.blake2b(repr(key).encode("utf-8"), digest_size=12).hexdigest()
 
 
+def etag_matches(header: str, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header names the validator ``etag`` (weak comparison,
+    RFC 9110 §13.1.2: ``W/`` is ignored on both sides; ``*`` matches)."""
+    opaque = etag.removeprefix("W/").strip('"')
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/").strip('"') == opaque:
+            return True
+    return False
+
+
 class ResultCache:
     def __init__(self, entries: int, max_bytes: int, entry_max_bytes: int, ttl: float):
         self.entries, self.max_bytes = entries, max_bytes

@@ -102,10 +102,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _wrap(app: Flask, settings: cfg.Settings, remote: bool) -> None:
-    """The WSGI layers around Flask: the fast path and the store watch (embedded only)."""
+    """The WSGI layers around Flask: the lean path of ``/sparql``; the fast path and the
+    store watch (embedded only)."""
+    from ruhrgraph.web.endpoint.lean import LeanSparql  # it imports the view, which needs us
+
+    flask_wsgi = app.wsgi_app
+    app.wsgi_app = LeanSparql(app.wsgi_app, app.extensions["ruhrgraph"],
+                              app.config["MAX_CONTENT_LENGTH"], settings.access_log)
     if remote:
         return
-    flask_wsgi = app.wsgi_app
     app.wsgi_app = FastPath(app.wsgi_app, settings.cache_size, settings.cache_max_bytes,
                             settings.cache_entry_max_bytes, settings.access_log)
     seconds = settings.store_watch_seconds

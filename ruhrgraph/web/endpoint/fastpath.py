@@ -19,6 +19,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
+from ruhrgraph.query.cache import etag_matches
 from ruhrgraph.web import i18n
 from ruhrgraph.web.ops import metrics
 from ruhrgraph.web.ops.hosts import CACHE_ROOT
@@ -26,15 +27,6 @@ from ruhrgraph.web.ops.hosts import CACHE_ROOT
 access_log = logging.getLogger("ruhrgraph.access")
 
 _DROP_ON_304 = {"content-type", "content-length"}
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    opaque = etag.removeprefix("W/")
-    for candidate in header.split(","):
-        candidate = candidate.strip()
-        if candidate == "*" or candidate.removeprefix("W/") == opaque:
-            return True
-    return False
 
 
 class FastPath:
@@ -61,7 +53,7 @@ class FastPath:
             return self._fill(key, environ, start_response)
         status, headers, body, etag = hit
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-        if if_none_match and _etag_matches(if_none_match, etag):
+        if if_none_match and etag_matches(if_none_match, etag):
             status, body = "304 NOT MODIFIED", b""
             headers = [(k, v) for k, v in headers if k.lower() not in _DROP_ON_304]
             metrics.CACHE.labels("not_modified").inc()

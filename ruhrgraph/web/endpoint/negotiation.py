@@ -7,8 +7,10 @@ may ask for it by, other ``format=`` names, file extension, specification.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 
 @dataclass(frozen=True)
@@ -116,3 +118,12 @@ def choose(formats: tuple[Format, ...], accept: MIMEAccept, format_param: str | 
     if best is None:
         raise NotAcceptable([f.media_type for f in formats] + ([HTML] if html else []))
     return owner[best]
+
+
+@lru_cache(maxsize=1024)
+def choose_for(kind: str, accept: str, format_param: str | None = None,
+               html: bool = False) -> Format | str:
+    """:func:`choose` for a result ``kind`` (see :func:`table`) and a raw ``Accept`` header,
+    remembered per (kind, Accept, format=, html): clients send few distinct headers, and
+    parsing and matching one costs more than the rest of a cached answer."""
+    return choose(table(kind), parse_accept_header(accept, MIMEAccept), format_param, html)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from ruhrgraph.iris import KINDS, Iris
@@ -16,7 +17,13 @@ _W3C_FORMAT = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML",
 
 def prefixes(iris: Iris) -> dict[str, str]:
     """The one prefix table (``namespaces.PREFIXES``) plus one per entity kind
-    (``project:`` -> ``{base}project/``): the editor's prologue, Turtle results."""
+    (``project:`` -> ``{base}project/``): the editor's prologue, Turtle results. Made once
+    per base (do not change the returned table)."""
+    return _prefixes(iris)
+
+
+@lru_cache(maxsize=8)
+def _prefixes(iris: Iris) -> dict[str, str]:
     entity = {kind: f"{iris.base}{kind}/" for kind in KINDS if kind not in PREFIXES}
     return {**PREFIXES, **entity}
 

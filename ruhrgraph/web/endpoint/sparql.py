@@ -17,7 +17,7 @@ from flask import Blueprint, Response, g, request
 from ruhrgraph import store
 from ruhrgraph.namespaces import SD
 from ruhrgraph.query import guard
-from ruhrgraph.query.cache import etag_for
+from ruhrgraph.query.cache import etag_for, etag_matches
 from ruhrgraph.query.executor import QueryTimeout
 from ruhrgraph.web import state
 from ruhrgraph.web.endpoint import editor, negotiation
@@ -85,8 +85,10 @@ def _format_param() -> str | None:
 
 
 def _negotiate(formats: tuple[negotiation.Format, ...], html: bool):
+    kind = "graph" if formats is negotiation.GRAPHS else "bindings"
     try:
-        return negotiation.choose(formats, request.accept_mimetypes, _format_param(), html)
+        return negotiation.choose_for(kind, request.headers.get("Accept", ""),
+                                      _format_param(), html)
     except negotiation.UnknownFormat as error:
         raise ApiError(400, "Bad Request", str(error)) from None
     except negotiation.NotAcceptable as error:
@@ -98,12 +100,38 @@ def _validators(st) -> dict[str, str]:
             "RuhrGraph-Build": st.build.build_id}
 
 
+#: The WSGI environ key under which the lean path (:mod:`.lean`) hands an error it met to
+#: this view, whose error handlers turn it into the answer (the one place that does).
+HANDED_ERROR = "ruhrgraph.sparql_error"
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
+    handed = request.environ.get(HANDED_ERROR)
+    if handed is not None:
+        raise handed
     st = state()
     query, default_graphs, named_graphs = _operation()
     if query is None:
         return _describe(st)
+    analysis = check(st, query, default_graphs, named_graphs)
+    formats = negotiation.GRAPHS if analysis.form in ("CONSTRUCT", "DESCRIBE") \
+        else negotiation.RESULTS
+    fmt = _negotiate(formats, html=request.method == "GET")
+    if fmt == negotiation.HTML:
+        return editor.page(query)
+    status, headers, body = answer(st, query, analysis, fmt, default_graphs, named_graphs,
+                                   request.headers.get("If-None-Match"), g.log,
+                                   request.environ.get("SERVER_SOFTWARE", ""))
+    response = Response(body, status, headers=headers)
+    if status == 304:  # no content, so no type (and no page headers for a default one)
+        response.headers.pop("Content-Type", None)
+    return response
+
+
+def check(st, query: str, default_graphs: list[str], named_graphs: list[str]
+          ) -> guard.Analysis:
+    """The query's size, its dataset IRIs and the guard: its analysis, or :class:`ApiError`."""
     if len(query.encode("utf-8")) > st.settings.max_query_bytes:
         raise ApiError(413, "Content Too Large", f"the query is longer than "
                        f"{st.settings.max_query_bytes} bytes")
@@ -112,58 +140,65 @@ def endpoint() -> Response:
             raise ApiError(400, "Bad Request", f"dataset IRI {iri!r} is not an http(s) or urn "
                            "IRI naming a graph")
     try:
-        analysis = guard.analyse(query, st.allowlist)
+        return guard.analyse(query, st.allowlist)
     except guard.Refused as refusal:
         metrics.ERRORS.labels("refused").inc()
         raise ApiError(refusal.status, "Forbidden" if refusal.status == 403 else "Bad Request",
                        refusal.message) from None
-    formats = negotiation.GRAPHS if analysis.form in ("CONSTRUCT", "DESCRIBE") \
-        else negotiation.RESULTS
-    fmt = _negotiate(formats, html=request.method == "GET")
-    if fmt == negotiation.HTML:
-        return editor.page(query)
+
+
+def answer(st, query: str, analysis: guard.Analysis, fmt: negotiation.Format,
+           default_graphs: list[str], named_graphs: list[str], if_none_match: str | None,
+           log: dict, server: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body of a checked query in ``fmt``: 304 when ``if_none_match``
+    names its validator, a cached body, or one evaluated under the deadline (one request
+    per worker computes a cacheable answer, the others wait for it). Without Flask: the
+    view and the lean path (:mod:`.lean`) both answer through it; ``log`` gets what the
+    access log records. Errors rise (:class:`ApiError`, the domain errors)."""
     key = (analysis.normalised, tuple(default_graphs), tuple(named_graphs), fmt.name,
            st.build.build_id)
     headers = {"Vary": "Accept", **_validators(st)}
-    if analysis.cacheable:
-        etag = etag_for(key)
-        headers["ETag"] = f'W/"{etag}"'
-        headers["Cache-Control"] = f"public, max-age={st.settings.cache_max_age}"
-        if request.if_none_match.contains_weak(etag):
-            metrics.CACHE.labels("not_modified").inc()
-            g.log["cache"] = "304"
-            return Response(status=304, headers=headers)
-        entry = st.cache.get(key)
-        if entry is None:  # one request per worker computes it, the others wait for it
-            timeout = st.settings.query_timeout
-            waited = time.perf_counter()
-            with st.cache.single_flight(key, timeout) as leader:
-                entry = None if leader else st.cache.get(key)
-                if entry is None and time.perf_counter() - waited >= timeout:
-                    metrics.TIMEOUTS.inc()  # the request it waited for ran out of time
-                    raise ApiError(503, "Query Timeout", str(QueryTimeout(timeout)),
-                                   headers={"Retry-After": "1"}, timeout=timeout)
-                if entry is None:
-                    metrics.CACHE.labels("miss").inc()
-                    body, rows, truncated = _evaluate(st, query, analysis, fmt,
-                                                      default_graphs, named_graphs)
-                    st.cache.put(key, body, fmt.content_type, rows, truncated)
-                    g.log.update(cache="miss", rows=rows)
-                    return _answer(body, fmt.content_type, rows, truncated, headers, st)
-        metrics.CACHE.labels("hit").inc()
-        g.log.update(cache="hit", rows=entry.rows)
-        return _answer(entry.body, entry.content_type, entry.rows, entry.truncated,
-                       headers, st)
-    headers["Cache-Control"] = "no-store"
-    body, rows, truncated = _evaluate(st, query, analysis, fmt, default_graphs, named_graphs)
-    g.log.update(cache="off", rows=rows)
-    return _answer(body, fmt.content_type, rows, truncated, headers, st)
+    if not analysis.cacheable:
+        headers["Cache-Control"] = "no-store"
+        body, rows, truncated = _evaluate(st, query, analysis, fmt, default_graphs,
+                                          named_graphs, log, server)
+        log.update(cache="off", rows=rows)
+        return _answer(body, fmt.content_type, rows, truncated, headers, st)
+    etag = etag_for(key)
+    headers["ETag"] = f'W/"{etag}"'
+    headers["Cache-Control"] = f"public, max-age={st.settings.cache_max_age}"
+    if if_none_match and etag_matches(if_none_match, etag):
+        metrics.CACHE.labels("not_modified").inc()
+        log["cache"] = "304"
+        del headers["Last-Modified"]  # RFC 9110 §15.4.5: the ETag guides caches here
+        return 304, list(headers.items()), b""
+    entry = st.cache.get(key)
+    if entry is None:
+        timeout = st.settings.query_timeout
+        waited = time.perf_counter()
+        with st.cache.single_flight(key, timeout) as leader:
+            entry = None if leader else st.cache.get(key)
+            if entry is None and time.perf_counter() - waited >= timeout:
+                metrics.TIMEOUTS.inc()  # the request it waited for ran out of time
+                raise ApiError(503, "Query Timeout", str(QueryTimeout(timeout)),
+                               headers={"Retry-After": "1"}, timeout=timeout)
+            if entry is None:
+                metrics.CACHE.labels("miss").inc()
+                body, rows, truncated = _evaluate(st, query, analysis, fmt, default_graphs,
+                                                  named_graphs, log, server)
+                st.cache.put(key, body, fmt.content_type, rows, truncated)
+                log.update(cache="miss", rows=rows)
+                return _answer(body, fmt.content_type, rows, truncated, headers, st)
+    metrics.CACHE.labels("hit").inc()
+    log.update(cache="hit", rows=entry.rows)
+    return _answer(entry.body, entry.content_type, entry.rows, entry.truncated, headers, st)
 
 
-def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs):
+def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs, log, server):
     max_rows = st.settings.max_result_rows
     marker = st.iris.service() + "#truncated"
-    prefixes = description.prefixes(st.iris)
+    rdf_prefixes = fmt.name in ("turtle", "trig")
+    prefixes = description.prefixes(st.iris) if rdf_prefixes else None
 
     def work() -> tuple[bytes, int, bool]:
         result = st.backend.evaluate(
@@ -174,7 +209,9 @@ def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs):
             raise ApiError(406, "Not Acceptable", "this query answers a graph")
         if result.kind != store.GRAPH and fmt not in negotiation.RESULTS:
             raise ApiError(406, "Not Acceptable", "this query answers solutions")
-        used = {p: ns for p, ns in prefixes.items() if ns.encode() in result.body}
+        used = None
+        if prefixes:  # only Turtle and TriG write prefixes: name those the result uses
+            used = {p: ns for p, ns in prefixes.items() if ns.encode() in result.body}
         body = store.convert(result, fmt.name, prefixes=used)
         if result.truncated:
             body = _mark_truncated(body, fmt.name, marker)
@@ -182,11 +219,11 @@ def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs):
 
     started = time.perf_counter()
     body, rows, truncated = st.executor.run(work, st.settings.query_timeout,
-                                            monitoring.overdue_recycler())
+                                            monitoring.overdue_recycler(st, server))
     elapsed = time.perf_counter() - started
     metrics.QUERY_TIME.labels(st.backend_name if st.backend_name == "embedded"
                               else "remote").observe(elapsed)
-    g.log["query_ms"] = round(elapsed * 1000, 2)
+    log["query_ms"] = round(elapsed * 1000, 2)
     if truncated:
         metrics.TRUNCATED.inc()
     return body, rows, truncated
@@ -202,12 +239,13 @@ def _mark_truncated(body: bytes, fmt: str, marker: str) -> bytes:
 
 
 def _answer(body: bytes, content_type: str, rows: int, truncated: bool,
-            headers: dict[str, str], st) -> Response:
-    response = Response(body, 200, content_type=content_type, headers=headers)
-    response.headers["RuhrGraph-Rows"] = str(rows)
+            headers: dict[str, str], st) -> tuple[int, list[tuple[str, str]], bytes]:
+    headers["Content-Type"] = content_type
+    headers["Content-Length"] = str(len(body))
+    headers["RuhrGraph-Rows"] = str(rows)
     if truncated:
-        response.headers["RuhrGraph-Truncated"] = f"true; limit={st.settings.max_result_rows}"
-    return response
+        headers["RuhrGraph-Truncated"] = f"true; limit={st.settings.max_result_rows}"
+    return 200, list(headers.items()), body
 
 
 def _describe(st) -> Response:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 
 from ruhrgraph.store.integrity import StoreWatch
 from ruhrgraph.web.ops import metrics, workers
@@ -135,15 +135,17 @@ def _after(response: Response) -> Response:
     return response
 
 
-def overdue_recycler() -> Callable[[], None] | None:
+def overdue_recycler(state, server: str) -> Callable[[], None] | None:
     """What the executor calls when a query it stopped waiting for (refused as one long query
     too many) is still running at its deadline: :func:`_recycle` when a timeout would end
-    this worker too (gunicorn, RECYCLE_ON_TIMEOUT, the embedded store), else None."""
-    state = current_app.extensions["ruhrgraph"]
-    server = request.environ.get("SERVER_SOFTWARE", "") if has_request_context() else ""
-    if state.settings.recycle_on_timeout and state.backend.recycle_on_timeout and \
-            server.startswith("gunicorn"):
+    this worker too (``ruhrgraph serve`` or gunicorn, RECYCLE_ON_TIMEOUT, the embedded
+    store), else None. ``server`` is the request's ``SERVER_SOFTWARE``."""
+    if not (state.settings.recycle_on_timeout and state.backend.recycle_on_timeout):
+        return None
+    if server.startswith("gunicorn"):
         return _recycle
+    if server.startswith("Granian"):
+        return workers.recycle
     return None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from flask import g
+from flask import g, has_request_context, request
 
 from ruhrgraph import store
 from ruhrgraph.namespaces import PREFIXES as NAMESPACES
@@ -47,7 +47,8 @@ def _timed(work):
     ``web.ops.errors``); the time it took in the request's log."""
     st = state()
     started = time.perf_counter()
-    result = st.executor.run(work, st.settings.query_timeout, overdue_recycler())
+    server = request.environ.get("SERVER_SOFTWARE", "") if has_request_context() else ""
+    result = st.executor.run(work, st.settings.query_timeout, overdue_recycler(st, server))
     log = getattr(g, "log", None)
     if log is not None:
         log["query_ms"] = round(log.get("query_ms", 0) + (time.perf_counter() - started)
