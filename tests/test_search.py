@@ -55,7 +55,9 @@ def test_overlong_input_is_refused_with_its_length_and_position():
 def test_operators_are_dropped_and_said(text, words, operator):
     query = parse_query(text)
     assert query.words == words
-    assert query.notes[0].startswith(f"Search operators such as {operator!r} (at character")
+    assert query.notes[0].kind == "operator"
+    assert query.notes[0].message.startswith(
+        f"Search operators such as {operator!r} (at character")
 
 
 def test_inflected_query_finds_the_word(index):

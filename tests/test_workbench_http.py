@@ -64,13 +64,34 @@ def test_search_csv_reads_back(pages, german):
     ("/search.json?q=x&page=0", 400, "'page' is a whole number from 1 to 500"),
 ])
 def test_bad_search_input_gets_a_clear_400(pages, url, status, message):
-    response = pages.get(url, headers={"Accept": "application/json"})
+    response = pages.get(url, headers={"Accept": "application/json", "Accept-Language": "en"})
     assert response.status_code == status
     assert response.get_json()["error"]["message"] == message
 
 
+@pytest.mark.parametrize(("url", "said"), [
+    ("/search.json?q=Wasser%2A&lang=de", "Suchoperatoren wie '*' (bei Zeichen 7) werden nicht "
+     "unterstützt; gesucht wurde nur nach den Wörtern."),
+    ("/search.json?q=Wasser%2A&lang=en", "Search operators such as '*' (at character 7) are "
+     "not supported; the words alone were searched."),
+])
+def test_search_notes_speak_the_interface_language(pages, url, said):
+    assert json.loads(pages.get(url).data)["notes"] == [said]
+
+
+def test_search_errors_speak_the_interface_language(pages):
+    response = pages.get("/search.json?q=%2A%2A&lang=de", headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.get_json()["error"] == {
+        "status": 400, "title": "Bad Request", "position": 0,
+        "message": "Die Suche enthält keine Wörter, nur Zeichen: Bitte geben Sie ein Wort ein."}
+    explorer = pages.get("/explore.json?q=%2A&lang=de", headers={"Accept": "application/json"})
+    assert explorer.get_json()["error"]["message"] == (
+        "q: Die Suche enthält keine Wörter, nur Zeichen: Bitte geben Sie ein Wort ein.")
+
+
 def test_operators_are_searched_as_words_and_said(pages):
-    body = json.loads(pages.get('/search.json?q=%22Bochum%22+NEAR+-Chemie%2A').data)
+    body = json.loads(pages.get('/search.json?q=%22Bochum%22+NEAR+-Chemie%2A&lang=en').data)
     assert body["words"] == ["Bochum", "Chemie"]
     assert body["notes"][0].startswith("Search operators such as '\"' (at character 1)")
     assert body["total"] > 0
@@ -97,6 +118,27 @@ def test_explorer_csv_holds_exactly_the_filtered_rows(pages, german):
     assert {r[3] for r in rows[1:]} == {"MWIDE"}
     frame = _frame(pages.get(url).data, german)
     assert frame["Code"].tolist() == [r["code"] for r in expected["rows"]]
+
+
+FIELD_SHORT = {"de": {"1": "Vernetzte Mobilität – kurze Wege",
+                      "2": "Erfolgreiche Wirtschaft – gute Arbeit",
+                      "3": "Gelebte Vielfalt – starker Zusammenhalt",
+                      "4": "Sichere Energie – gesunde Umwelt",
+                      "5": "Beste Bildung – exzellente Forschung"},
+               "en": {"1": "Connected Mobility – Short Distances",
+                      "2": "Successful Economy – Good Work",
+                      "3": "Lived Diversity – Strong Cohesion",
+                      "4": "Secure Energy – Healthy Environment",
+                      "5": "Best Education – Excellent Research"}}
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_explorer_names_fields_in_the_interface_language(pages, lang):
+    body = json.loads(pages.get(f"/explore.json?lang={lang}").data)
+    assert {v["key"]: v["label"] for v in body["facets"]["field"]} == FIELD_SHORT[lang]
+    rows = _csv_rows(pages.get(f"/explore.csv?field=5&lang={lang}").data)
+    assert {r[2] for r in rows[1:]} == {FIELD_SHORT[lang]["5"]}
+    assert len(rows) - 1 == {v["key"]: v["count"] for v in body["facets"]["field"]}["5"]
 
 
 @pytest.mark.parametrize(("url", "message"), [

@@ -134,6 +134,8 @@ class Mapper:
                 out.add(s, P.label, lit(ref.label_en, "en"))
             if ref is not None and ref.short_de:
                 out.add(s, P.alt_label, lit(ref.short_de, "de"))
+            if ref is not None and ref.short_en:
+                out.add(s, P.alt_label, lit(ref.short_en, "en"))
             if f.introduction:
                 out.add(s, P.description, lit(f.introduction, "de"))
             out.add(s, P.derived_from, self._passage(out, c, f.span, quote=False))

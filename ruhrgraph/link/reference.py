@@ -32,6 +32,7 @@ class FieldRef:
     title_de: str
     label_en: str
     short_de: str
+    short_en: str
 
 
 @dataclass(frozen=True)
@@ -160,11 +161,12 @@ def load(directory: str | Path) -> Reference:
                                    row["name_en"].strip(), _qid(path, line, row["wikidata"])))
     fields = []
     path = directory / "fields.csv"
-    for line, row in _rows(path, ("number", "title_de", "label_en", "short_de")):
+    for line, row in _rows(path, ("number", "title_de", "label_en", "short_de", "short_en")):
         if not row["number"].isdigit():
             raise ReferenceError(f"{path}:{line}: bad field number {row['number']!r}")
         fields.append(FieldRef(int(row["number"]), row["title_de"].strip(),
-                               row["label_en"].strip(), row["short_de"].strip()))
+                               row["label_en"].strip(), row["short_de"].strip(),
+                               row["short_en"].strip()))
     places = [_place(directory / "places.csv", line, row)
               for line, row in _rows(directory / "places.csv", PLACE_COLUMNS)]
     organisations = []

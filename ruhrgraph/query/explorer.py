@@ -75,13 +75,19 @@ class Row:
 @dataclass(frozen=True)
 class ProjectTable:
     rows: tuple[Row, ...]
-    labels: Mapping[str, str]  # IRI -> German label
+    labels: Mapping[str, str]  # IRI -> its label in the table's language (German first)
     keys: Mapping[str, str]    # IRI -> the key in its path (field 2, ministry mwide, ...)
 
     by_key: Mapping[str, str]  # "kind:key" -> IRI (the keys map turned round)
+    english: Mapping[str, str] = field(default_factory=dict)  # IRI -> English label, if any
 
     def iri_of(self, key: str) -> str | None:
         return self.by_key.get(key)
+
+    def in_english(self) -> ProjectTable:
+        """The same table labelled in English where the graph has English labels (the
+        action fields' short names); the rest as the source names them."""
+        return replace(self, labels={**self.labels, **self.english}, english={})
 
 
 def _kind(iri: str) -> str:
@@ -116,16 +122,19 @@ def load_table(select: Callable[[str], list[dict]]) -> ProjectTable:
     entities = {row.field for row in rows} | {row.ministry for row in rows}
     for row in rows:
         entities |= row.named_ministries | row.places | row.organisations
-    labels = _labels(select, entities)
+    labels, english = _labels(select, entities)
     keys = {iri: _key(iri) for iri in entities}
     return ProjectTable(tuple(rows), labels, keys,
-                        {f"{_kind(iri)}:{key}": iri for iri, key in keys.items()})
+                        {f"{_kind(iri)}:{key}": iri for iri, key in keys.items()}, english)
 
 
-def _labels(select: Callable[[str], list[dict]], entities: set[str]) -> dict[str, str]:
-    """The German label of each entity; for an action field its short name and for a
-    ministry its abbreviation (``skos:altLabel``), which fit a table cell."""
+def _labels(select: Callable[[str], list[dict]], entities: set[str]
+            ) -> tuple[dict[str, str], dict[str, str]]:
+    """The German label of each entity, and the English one where the graph has it; for an
+    action field its short name and for a ministry its abbreviation (``skos:altLabel``),
+    which fit a table cell."""
     labels: dict[str, str] = {}
+    english: dict[str, str] = {}
     query = _PROLOGUE + "SELECT ?s ?label WHERE { ?s rdfs:label ?label }"
     for row in select(query):
         s = row["s"].value
@@ -138,10 +147,11 @@ def _labels(select: Callable[[str], list[dict]], entities: set[str]) -> dict[str
         if s not in entities:
             continue
         if "/field/" in s:
-            labels[s] = label
+            language = getattr(row["label"], "language", "")
+            (english if language == "en" else labels)[s] = label
         elif "/ministry/" in s and len(label) <= 16 and len(label) < len(labels.get(s, "")):
             labels[s] = label  # the abbreviation: the shortest other name
-    return labels
+    return labels, english
 
 
 @dataclass(frozen=True)

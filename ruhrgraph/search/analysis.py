@@ -27,13 +27,42 @@ _OPERATORS = re.compile(r'["*()\[\]{}^:+\-]|\b(?:NEAR|AND|OR|NOT)\b')
 _stemmer = Stemmer.Stemmer("german")
 
 
-class SearchInputError(ValueError):
-    """A query that cannot be searched: ``message`` says why, ``position`` (0-based
-    character) where, when there is one place to point at."""
+#: What the analysis can say about a query, as data: kind -> the English message (a
+#: ``%``-format over the note's ``params``). The web layer says the same in the interface's
+#: language (``web/pages/search.py``, ``SAID``).
+MESSAGES = {
+    "empty": "Please enter a word to search for.",
+    "too_long": "The search is %(length)d characters long; at most %(limit)d are searched. "
+                "Please shorten it.",
+    "no_words": "The search has no words in it, only signs: please enter a word.",
+    "operator": "Search operators such as %(operator)s (at character %(position)d) are not "
+                "supported; the words alone were searched.",
+    "too_many": "Only the first %(limit)d of %(count)d words were searched.",
+}
 
-    def __init__(self, message: str, position: int | None = None):
-        super().__init__(message)
-        self.message, self.position = message, position
+
+@dataclass(frozen=True)
+class Note:
+    """One thing said about a query: its ``kind`` (a key of :data:`MESSAGES`) and values."""
+
+    kind: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.kind] % dict(self.params)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class SearchInputError(ValueError):
+    """A query that cannot be searched: ``note`` says why (``message`` in English),
+    ``position`` (0-based character) where, when there is one place to point at."""
+
+    def __init__(self, note: Note, position: int | None = None):
+        super().__init__(note.message)
+        self.note, self.message, self.position = note, note.message, position
 
 
 @dataclass(frozen=True)
@@ -50,7 +79,7 @@ class SearchQuery:
     text: str
     words: tuple[str, ...]
     stems: tuple[str, ...]
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Note, ...] = field(default=())
 
 
 def fold(word: str) -> str:
@@ -78,23 +107,20 @@ def parse_query(text: str | None) -> SearchQuery:
     query is too long; operators are dropped with a note."""
     text = (text or "").strip()
     if not text:
-        raise SearchInputError("Please enter a word to search for.")
+        raise SearchInputError(Note("empty"))
     if len(text) > MAX_QUERY_CHARS:
-        raise SearchInputError(
-            f"The search is {len(text)} characters long; at most {MAX_QUERY_CHARS} are "
-            f"searched. Please shorten it.", MAX_QUERY_CHARS)
+        raise SearchInputError(Note("too_long", (("length", len(text)),
+                                                 ("limit", MAX_QUERY_CHARS))), MAX_QUERY_CHARS)
     notes = []
     operator = _OPERATORS.search(text)
     if operator:
-        notes.append(f"Search operators such as {operator.group()!r} (at character "
-                     f"{operator.start() + 1}) are not supported; the words alone were "
-                     f"searched.")
+        notes.append(Note("operator", (("operator", repr(operator.group())),
+                                       ("position", operator.start() + 1))))
     found = [m.group() for m in WORD.finditer(_OPERATORS.sub(" ", text))]
     if not found:
-        raise SearchInputError("The search has no words in it, only signs: please enter a "
-                               "word.", operator.start() if operator else 0)
+        raise SearchInputError(Note("no_words"), operator.start() if operator else 0)
     if len(found) > MAX_TERMS:
-        notes.append(f"Only the first {MAX_TERMS} of {len(found)} words were searched.")
+        notes.append(Note("too_many", (("limit", MAX_TERMS), ("count", len(found)))))
         found = found[:MAX_TERMS]
     stems = tuple(dict.fromkeys(stem(w) for w in found))
     return SearchQuery(text, tuple(found), stems, tuple(notes))

@@ -30,12 +30,11 @@ from ruhrgraph.query.explorer import (
     load_table,
     view_query,
 )
-from ruhrgraph.search import SearchInputError, parse_query
-from ruhrgraph.web import state
+from ruhrgraph.web import i18n, state
 from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.pagecache import respond
-from ruhrgraph.web.pages.search import _index
+from ruhrgraph.web.pages.search import _index, parse_or_400
 from ruhrgraph.web.pages.spreadsheet import csv_download
 
 bp = Blueprint("explorer", __name__)
@@ -67,27 +66,29 @@ JSON_HEADINGS = {"code": _l("Code"), "title": _l("Title"), "iri": "IRI",
 
 
 def table() -> ProjectTable:
+    """The project table of the served build, labelled in the interface's language."""
     st = state()
     cached = st.extras.get("explorer")
     if cached is None or cached[0] != st.build.build_id:
-        cached = st.extras["explorer"] = (st.build.build_id, load_table(
-            lambda query: lookup.select(query, max_rows=MAX_TABLE_ROWS)))
-    return cached[1]
+        german = load_table(lambda query: lookup.select(query, max_rows=MAX_TABLE_ROWS))
+        cached = st.extras["explorer"] = (st.build.build_id,
+                                          {"de": german, "en": german.in_english()})
+    return cached[1].get(i18n.locale(), cached[1]["de"])
 
 
 def _text_rows(text: str) -> set[str] | None:
+    """The projects the search finds for ``text``: those it names, and those whose
+    measures it names."""
     if not text:
         return None
-    try:
-        query = parse_query(text)
-    except SearchInputError as error:
-        raise ApiError(400, "Bad Request", f"q: {error.message}") from None
-    found = _index().search(query, ["project", "measure"], limit=MAX_TABLE_ROWS)
-    base = state().iris.base
+    found = _index().search(parse_or_400(text, "q: "), ["project", "measure"],
+                            limit=MAX_TABLE_ROWS)
+    iris = state().iris
     projects = set()
     for hit in found.hits:
-        if hit.kind == "measure":  # {base}measure/<code>/<n> -> {base}project/<code>
-            projects.add(base + "project/" + hit.iri[len(base) + 8:].rsplit("/", 1)[0])
+        parsed = iris.parse(hit.iri) if hit.kind == "measure" else None
+        if parsed is not None:  # measure/<code>/<n> belongs to project/<code>
+            projects.add(iris.project(parsed[1].rsplit("/", 1)[0]))
         else:
             projects.add(hit.iri)
     return projects

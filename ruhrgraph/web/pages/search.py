@@ -15,7 +15,8 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from ruhrgraph.query.backends import release_dir
-from ruhrgraph.search import Index, Results, SearchInputError, parse_query
+from ruhrgraph.search import Index, Results, SearchInputError, SearchQuery, parse_query
+from ruhrgraph.search.analysis import Note
 from ruhrgraph.search.documents import KINDS
 from ruhrgraph.search.index import FILE_NAME, Hit
 from ruhrgraph.web import state
@@ -29,6 +30,17 @@ MAX_PAGE = 500
 KIND_LABELS = {"project": _l("Project"), "measure": _l("Measure"), "field": _l("Action field"),
                "place": _l("Place"), "organisation": _l("Organisation"),
                "ministry": _l("Ministry")}
+#: What the search says about a query (``ruhrgraph.search.analysis.MESSAGES``), in words of
+#: the interface's language.
+SAID = {
+    "empty": _l("Please enter a word to search for."),
+    "too_long": _l("The search is %(length)d characters long; at most %(limit)d are "
+                   "searched. Please shorten it."),
+    "no_words": _l("The search has no words in it, only signs: please enter a word."),
+    "operator": _l("Search operators such as %(operator)s (at character %(position)d) are "
+                   "not supported; the words alone were searched."),
+    "too_many": _l("Only the first %(limit)d of %(count)d words were searched."),
+}
 CSV_COLUMNS = (_l("Kind"), _l("Name"), _l("Belongs to"), _l("Snippet"), "IRI",
                _l("Source lines"), _l("Source"))
 
@@ -60,12 +72,22 @@ def _arguments() -> tuple[str, list[str], int]:
     return q, kinds, int(page)
 
 
-def _search(q: str, kinds: list[str], page: int) -> Results:
+def said(note: Note) -> str:
+    """A note of the search analysis in the interface's language."""
+    return str(SAID[note.kind]) % dict(note.params)
+
+
+def parse_or_400(q: str, parameter: str = "") -> SearchQuery:
+    """The analysed query, or a 400 that says, in the interface's language, why not."""
     try:
-        query = parse_query(q)
+        return parse_query(q)
     except SearchInputError as error:
         details = {} if error.position is None else {"position": error.position}
-        raise ApiError(400, "Bad Request", error.message, **details) from None
+        raise ApiError(400, "Bad Request", parameter + said(error.note), **details) from None
+
+
+def _search(q: str, kinds: list[str], page: int) -> Results:
+    query = parse_or_400(q)
     return _index().search(query, kinds, PAGE_SIZE, (page - 1) * PAGE_SIZE)
 
 
@@ -106,6 +128,7 @@ def search_page() -> Response:
                     raise
                 context["error"] = error.message
         context["path"], context["source_link"] = _path, _source_link
+        context["said"] = said
         return render_template("search.html", **context).encode(), "text/html; charset=utf-8"
 
     return respond((request.path, request.query_string), render)
@@ -115,7 +138,8 @@ def search_page() -> Response:
 def search_json() -> Response:
     q, kinds, page = _arguments()
     results = _search(q, kinds, page)
-    body = {"query": q, "words": list(results.query.words), "notes": list(results.query.notes),
+    body = {"query": q, "words": list(results.query.words),
+            "notes": [said(note) for note in results.query.notes],
             "kinds": kinds or list(KINDS), "page": page, "page_size": PAGE_SIZE,
             "total": results.total, "per_kind": results.per_kind,
             "any_word": results.any_word, "hits": [_hit_dict(h) for h in results.hits]}
