@@ -65,13 +65,17 @@ class RemoteBackend:
 
     def evaluate(self, query: str, form: str | None, *, default_graphs=None, named_graphs=None,
                  max_rows: int = 100_000, has_dataset: bool = False,
-                 bindings=None) -> Result:
+                 bindings=None, base_iri: str | None = None) -> Result:
         """``bindings`` (variable name -> typed term) travel as an inline VALUES block that
         :func:`ruhrgraph.query.bindings.inline_values` writes from the terms' own syntax: a remote
-        endpoint has no substitutions."""
+        endpoint has no substitutions. ``base_iri`` (an IRI of our own settings or the
+        checked Host, never query text) goes as a ``BASE`` before the query: the protocol has
+        no parameter for it, and a ``BASE`` of the query itself, later, still wins."""
         kind = GRAPH if form in ("CONSTRUCT", "DESCRIBE") else "bindings"
         if bindings:
             query = inline_values(query, bindings)
+        if base_iri and store.valid_iri(base_iri):
+            query = f"BASE <{base_iri}> {query}"
         data = [("query", query)]
         data += [("default-graph-uri", g) for g in default_graphs or ()]
         data += [("named-graph-uri", g) for g in named_graphs or ()]
