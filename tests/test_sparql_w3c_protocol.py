@@ -17,12 +17,12 @@ manifest's do.
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import pyoxigraph
 import pytest
 import requests
-from conftest import DATA, start_server, stop
+from conftest import DATA, start_server, stop, trig_release
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 DATA0, DATA1, DATA2, DATA3 = (f"{KASEI}data{n}.rdf" for n in range(4))
@@ -54,18 +54,16 @@ NOT_APPLICABLE = {name: "the endpoint is read-only: updates answer 403" for name
     "update_post_direct", "update_base_uri")}
 
 
+def serve_dataset(release: Path, **settings: str):
+    """`ruhrgraph serve` (one worker) over a store made from the protocol dataset."""
+    store = trig_release(release, DATA / "protocol_dataset.trig", "w3c-protocol")
+    return start_server(release, {"RUHRGRAPH_STORE_DIR": str(store), **settings}, workers=1)
+
+
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    """`ruhrgraph serve` over a store made from the protocol dataset; its /sparql URL."""
-    release = tmp_path_factory.mktemp("w3c-protocol")
-    store = pyoxigraph.Store(str(release / "store"))
-    store.load((DATA / "protocol_dataset.trig").read_bytes(), format=pyoxigraph.RdfFormat.TRIG)
-    store.flush()
-    del store
-    (release / "manifest.json").write_text(json.dumps(
-        {"build_id": "w3c-protocol", "created": "2024-01-02T03:04:05+00:00"}))
-    server = start_server(release, {"RUHRGRAPH_STORE_DIR": str(release / "store"),
-                                    "RUHRGRAPH_PUBLIC_URL": ""}, workers=1)
+    """The server's /sparql URL (its base: its own URL, no PUBLIC_URL)."""
+    server = serve_dataset(tmp_path_factory.mktemp("w3c-protocol"), RUHRGRAPH_PUBLIC_URL="")
     yield server.sparql
     stop(server.process)
 
@@ -368,13 +366,8 @@ def test_head_answers_like_get_without_a_body(endpoint):
 @pytest.fixture(scope="module")
 def based_endpoint(tmp_path_factory):
     """The same store served with QUERY_BASE_IRI set (the graph's own base)."""
-    release = tmp_path_factory.mktemp("w3c-protocol-base")
-    store = pyoxigraph.Store(str(release / "store"))
-    store.load((DATA / "protocol_dataset.trig").read_bytes(), format=pyoxigraph.RdfFormat.TRIG)
-    store.flush()
-    del store
-    server = start_server(release, {"RUHRGRAPH_STORE_DIR": str(release / "store"),
-                                    "RUHRGRAPH_QUERY_BASE_IRI": KASEI}, workers=1)
+    server = serve_dataset(tmp_path_factory.mktemp("w3c-protocol-base"),
+                           RUHRGRAPH_QUERY_BASE_IRI=KASEI)
     yield server.sparql
     stop(server.process)
 
