@@ -348,6 +348,12 @@ def test_service_description_only_for_a_bare_get(endpoint):
         assert response.text == (f"400 Bad Request: no 'query' parameter (given: {name!r}); "
                                  "the service description answers a GET without any "
                                  "parameters\n")
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    for params in ({"lang": "de"}, {"format": "html"}):  # the query page's own links
+        response = requests.get(endpoint, params=params, headers={"Accept": browser},
+                                timeout=30)
+        assert (response.status_code, response.headers["Content-Type"]) == (
+            200, "text/html; charset=utf-8"), params
 
 
 def test_head_answers_like_get_without_a_body(endpoint):
