@@ -34,12 +34,12 @@ build: install ## Build the graph into data/build/current
 serve: build ## Build, then serve on http://$(HOST):$(PORT) with a production server
 	$(VENV)/bin/ruhrgraph serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-AXE := node_modules/axe-core/axe.min.js
-$(AXE): package.json package-lock.json
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --silent
-	touch $(AXE)
+	touch $(NODE_STAMP)
 
-node-deps: $(AXE) ## Install the pinned axe-core from npm (package-lock.json) for tests/test_axe.py
+node-deps: $(NODE_STAMP) ## Install the pinned npm tools (package-lock.json): axe-core, Comunica's comunica-sparql
 
 test: install system-deps node-deps lint ## Lint, then run the whole test suite
 	$(PY) -m pytest

@@ -47,6 +47,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_TIMEOUT", 10.0, "Seconds a SPARQL query may run before it is stopped."),
     Setting("MAX_QUERY_BYTES", 100_000, "Largest accepted SPARQL query text, in bytes."),
     Setting("MAX_RESULT_ROWS", 100_000, "Rows (or triples) at most in one result."),
+    Setting("QUERY_BASE_IRI", "",
+            "Absolute IRI that relative IRIs in a SPARQL query (`<project/05-02>`) resolve "
+            "against; a `BASE` in the query wins. Empty: the endpoint's own URL (PUBLIC_URL, "
+            "else the request's root, + `sparql`), as Oxigraph's server does; set it to "
+            "BASE_IRI to make `<project/05-02>` name the project."),
     Setting("SERVICE_ALLOWLIST", "",
             "Space-separated endpoint IRIs that SERVICE may call; empty: none."),
     Setting("CACHE_SIZE", 4096,

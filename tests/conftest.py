@@ -34,21 +34,27 @@ def start_oxigraph(location: Path) -> tuple[str, subprocess.Popen]:
     return url, process
 
 
-@pytest.fixture(scope="session")
-def sparql_store(tmp_path_factory) -> Path:
-    """A store (in a release directory with a manifest) made from the TriG fixture."""
+def trig_release(release: Path, trig: Path, build_id: str) -> Path:
+    """A store made from ``trig`` in ``release/store``, beside a manifest naming
+    ``build_id``: a release directory the server opens; the store's path."""
     import json
 
     import pyoxigraph
 
-    release = tmp_path_factory.mktemp("release-test")
     store = pyoxigraph.Store(str(release / "store"))
-    store.load((DATA / "sparql_fixture.trig").read_bytes(), format=pyoxigraph.RdfFormat.TRIG)
+    store.load(trig.read_bytes(), format=pyoxigraph.RdfFormat.TRIG)
     store.flush()
     del store
     (release / "manifest.json").write_text(json.dumps(
-        {"build_id": "test-build", "created": "2024-01-02T03:04:05+00:00"}))
+        {"build_id": build_id, "created": "2024-01-02T03:04:05+00:00"}))
     return release / "store"
+
+
+@pytest.fixture(scope="session")
+def sparql_store(tmp_path_factory) -> Path:
+    """A store (in a release directory with a manifest) made from the TriG fixture."""
+    return trig_release(tmp_path_factory.mktemp("release-test"), DATA / "sparql_fixture.trig",
+                        "test-build")
 
 
 class Server:

@@ -63,6 +63,8 @@ CASES = [
     ("GET", {"query": ASK}, {"Accept": "application/sparql-results+json"}, None),
     ("GET", {"query": CONSTRUCT}, {"Accept": "text/turtle"}, None),
     ("GET", {"query": CONSTRUCT, "format": "ntriples"}, {}, None),
+    ("GET", {"query": "CONSTRUCT { <a> <b> <c> } WHERE {}", "format": ["nt", "ntriples"]}, {},
+     None),  # relative IRIs against the endpoint's URL; format= twice
     ("POST", {"query": SELECT + "  "}, {"Accept": "text/csv"}, None),
     ("POST", {}, {"Content-Type": DIRECT, "Accept": "application/sparql-results+json"},
      ("# direct\n" + SELECT).encode()),

@@ -96,3 +96,22 @@ def test_remote_health_and_cut(remote_server):
         "query": f"SELECT * WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} }}"})
     assert response.headers["RuhrGraph-Truncated"] == "true; limit=1000"
     assert len(response.json()["results"]["bindings"]) == 1000
+
+
+def test_remote_resolves_relative_iris_against_our_base(remote_server, sparql_server):
+    """The base goes to the engine as a BASE line: relative IRIs name the same IRIs as the
+    embedded store's (our endpoint's URL, not the engine's), and a syntax error's line is
+    the query's own."""
+    root = remote_server.url + "/"
+    query = "CONSTRUCT { <a> <b> <c> } WHERE {}"
+    response = requests.get(remote_server.sparql, params={"query": query, "format": "nt"},
+                            timeout=30)
+    assert response.text == f"<{root}a> <{root}b> <{root}c> .\n"
+    query = "BASE <https://example.org/x/> SELECT ?x { BIND(<a> AS ?x) }"
+    response = requests.get(remote_server.sparql, params={"query": query}, timeout=30)
+    assert response.json()["results"]["bindings"] == [
+        {"x": {"type": "uri", "value": "https://example.org/x/a"}}]
+    response = requests.get(remote_server.sparql, timeout=30,
+                            params={"query": "SELECT ?s WHERE {\n ?s ?p\n}"})
+    assert response.status_code == 400
+    assert response.text.startswith("400 Query Syntax Error: error at 3:2: ")

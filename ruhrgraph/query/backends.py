@@ -2,7 +2,8 @@
 build (:class:`LocalBackend`), and :func:`open_backend`, which opens it or the remote endpoint
 (:class:`ruhrgraph.query.remote.RemoteBackend`) the settings name.
 
-Every backend answers ``evaluate(query, form, default_graphs=, named_graphs=, max_rows=)``
+Every backend answers ``evaluate(query, form, default_graphs=, named_graphs=, max_rows=,
+base_iri=)``
 with a complete :class:`~ruhrgraph.store.Result`, ``rows()``, ``graph_names()`` and
 ``healthy()`` (:class:`Backend`). The build being served (its directory and
 :class:`BuildInfo`) is read here too.
@@ -33,7 +34,7 @@ class Backend(Protocol):
 
     def evaluate(self, query: str, form: str | None, *, default_graphs=None,
                  named_graphs=None, max_rows: int = 100_000, has_dataset: bool = False,
-                 bindings=None) -> store.Result: ...
+                 bindings=None, base_iri: str | None = None) -> store.Result: ...
 
     def rows(self, query: str, *, max_rows: int = 100_000, bindings=None
              ) -> list[dict[str, object]]: ...
@@ -63,8 +64,9 @@ class LocalBackend:
 
     def evaluate(self, query: str, form: str | None, *, default_graphs=None, named_graphs=None,
                  max_rows: int = 100_000, has_dataset: bool = False,
-                 bindings=None) -> store.Result:
-        """``bindings`` (variable name -> typed term) are bound with pyoxigraph's
+                 bindings=None, base_iri: str | None = None) -> store.Result:
+        """Relative IRIs of ``query`` resolve against ``base_iri`` (its own ``BASE`` wins).
+        ``bindings`` (variable name -> typed term) are bound with pyoxigraph's
         ``substitutions=``: a value a user typed never becomes query text. A binding that is
         a sequence of terms (several rows: line numbers of a page, codes of a result page,
         all computed by our own code, never typed by a user) has no substitution form and is
@@ -73,7 +75,8 @@ class LocalBackend:
         single, query = _split(query, bindings)
         return self.store.evaluate(query, default_graphs=default_graphs,
                                    named_graphs=named_graphs, max_rows=max_rows,
-                                   union_default=not has_dataset, bindings=single)
+                                   union_default=not has_dataset, bindings=single,
+                                   base_iri=base_iri)
 
     def rows(self, query: str, *, max_rows: int = 100_000, bindings=None
              ) -> list[dict[str, object]]:

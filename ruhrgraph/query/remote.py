@@ -45,6 +45,8 @@ class RemoteTimeout(RemoteError):
         super().__init__(message, 504)
 
 
+_ERROR_AT = re.compile(r"^(error at )(\d+):")  # Oxigraph's "error at 3:2: expected ..."
+
 _LIMITED = re.compile(r"\bLIMIT\s+[0-9]+\s*$", re.IGNORECASE)
 
 
@@ -65,13 +67,19 @@ class RemoteBackend:
 
     def evaluate(self, query: str, form: str | None, *, default_graphs=None, named_graphs=None,
                  max_rows: int = 100_000, has_dataset: bool = False,
-                 bindings=None) -> Result:
+                 bindings=None, base_iri: str | None = None) -> Result:
         """``bindings`` (variable name -> typed term) travel as an inline VALUES block that
         :func:`ruhrgraph.query.bindings.inline_values` writes from the terms' own syntax: a remote
-        endpoint has no substitutions."""
+        endpoint has no substitutions. ``base_iri`` (an IRI of our own settings or the
+        checked Host, never query text) goes as a ``BASE`` line before the query: the
+        protocol has no parameter for it, a ``BASE`` of the query itself, later, still wins,
+        and the line numbers of the engine's syntax errors are given back as the query's."""
         kind = GRAPH if form in ("CONSTRUCT", "DESCRIBE") else "bindings"
         if bindings:
             query = inline_values(query, bindings)
+        based = bool(base_iri) and store.valid_iri(base_iri)
+        if based:
+            query = f"BASE <{base_iri}>\n{query}"
         data = [("query", query)]
         data += [("default-graph-uri", g) for g in default_graphs or ()]
         data += [("named-graph-uri", g) for g in named_graphs or ()]
@@ -85,7 +93,10 @@ class RemoteBackend:
         except requests.RequestException as error:
             raise RemoteError(f"the remote endpoint cannot be reached: {error}") from None
         if response.status_code == 400:
-            raise RemoteSyntaxError(response.text.strip()[:2000] or "bad query")
+            message = response.text.strip()[:2000] or "bad query"
+            if based:
+                message = _ERROR_AT.sub(lambda m: f"{m[1]}{int(m[2]) - 1}:", message, count=1)
+            raise RemoteSyntaxError(message)
         if response.status_code != 200:
             raise RemoteError(f"the remote endpoint answered HTTP {response.status_code}: "
                               + response.text.strip()[:500])

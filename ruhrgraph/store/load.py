@@ -24,12 +24,12 @@ class DumpFormat:
     quads: bool
 
 
-#: The dumps ``ruhrgraph build`` writes, in this order. Turtle, N-Triples and JSON-LD hold
-#: the union of the graphs; N-Quads and TriG keep them.
+#: The dumps ``ruhrgraph build`` writes, in this order. Turtle and N-Triples hold
+#: the union of the graphs; JSON-LD (named graphs as ``@graph``), N-Quads and TriG keep them.
 DUMP_FORMATS: tuple[DumpFormat, ...] = (
     DumpFormat("ttl", "text/turtle", "Turtle", RdfFormat.TURTLE, False),
     DumpFormat("nt", "application/n-triples", "N-Triples", RdfFormat.N_TRIPLES, False),
-    DumpFormat("jsonld", "application/ld+json", "JSON-LD", RdfFormat.JSON_LD, False),
+    DumpFormat("jsonld", "application/ld+json", "JSON-LD", RdfFormat.JSON_LD, True),
     DumpFormat("nq", "application/n-quads", "N-Quads", RdfFormat.N_QUADS, True),
     DumpFormat("trig", "application/trig", "TriG", RdfFormat.TRIG, True),
 )

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from ruhrgraph import config as cfg
+from ruhrgraph import store
 from ruhrgraph.iris import Iris
 from ruhrgraph.query.backends import (
     BuildInfo,
@@ -65,6 +66,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """A Flask app serving the built graph; ``config`` overrides settings (see config.py) by
     name; names that are no setting go to ``app.config`` (Flask's own, e.g. ``TESTING``)."""
     settings = cfg.load(config)
+    if settings.query_base_iri and not store.valid_iri(settings.query_base_iri):
+        raise ValueError(f"QUERY_BASE_IRI {settings.query_base_iri!r} is not an absolute IRI")
     app = Flask(__name__)
     app.config.update(cfg.others(config))
     # A form-encoded query may be three times its size; refuse bigger bodies unread (413).

@@ -136,9 +136,12 @@ _SPARQL_PARAMS = [
      "schema": {"type": "array", "items": {"type": "string"}}},
     {"name": "named-graph-uri", "in": "query", "style": "form", "explode": True,
      "schema": {"type": "array", "items": {"type": "string"}}},
-    {"name": "format", "in": "query", "description": "Result format, overriding Accept",
-     "schema": {"type": "string",
-                "enum": [f.name for f in (*negotiation.RESULTS, *negotiation.GRAPHS)]}},
+    {"name": "format", "in": "query", "description": "Result format, overriding Accept "
+     "(repeatable; also a short name or media type; one the query cannot be answered in "
+     "is ignored and Accept decides)", "style": "form", "explode": True,
+     "schema": {"type": "array", "items": {
+         "type": "string",
+         "enum": [f.name for f in (*negotiation.RESULTS, *negotiation.GRAPHS)]}}},
 ]
 
 

@@ -1,7 +1,7 @@
 """The lean path of ``/sparql``: the common protocol requests answered without Flask.
 
-A ``GET /sparql?query=…`` or a ``POST`` of a form or of ``application/sparql-query``, with
-no other parameters than ``query``, ``default-graph-uri``, ``named-graph-uri`` and one
+A ``GET /sparql?query=…`` or a ``POST`` of a form or of ``application/sparql-query`` (UTF-8),
+with no other parameters than ``query``, ``default-graph-uri``, ``named-graph-uri`` and
 ``format``, asking for a result format (not the query page), is read here straight from
 the WSGI environ and answered through the same functions as the view
 (:func:`.sparql.check`, :func:`.sparql.answer`): the guard, the typed dataset IRIs, the
@@ -31,7 +31,7 @@ from http import HTTPStatus
 from urllib.parse import parse_qsl
 
 from ruhrgraph.web.endpoint import negotiation, sparql
-from ruhrgraph.web.ops import metrics, monitoring
+from ruhrgraph.web.ops import hosts, metrics, monitoring
 from ruhrgraph.web.ops.errors import ApiError
 
 access_log = logging.getLogger("ruhrgraph.access")
@@ -68,7 +68,9 @@ class LeanSparql:
         started = time.perf_counter()
         try:
             params = self._params(environ, method)
-            query, default_graphs, named_graphs, format_param = _operation(params)
+            query, default_graphs, named_graphs, formats = _operation(params)
+            if hosts.ROOT not in environ:
+                raise _Decline  # no checked root to resolve relative IRIs against
             st = self.state
             try:
                 analysis = sparql.check(st, query, default_graphs, named_graphs)
@@ -76,17 +78,18 @@ class LeanSparql:
                 environ[sparql.HANDED_ERROR] = error
                 raise _Decline from None
             kind = "graph" if analysis.form in ("CONSTRUCT", "DESCRIBE") else "bindings"
-            fmt = negotiation.choose_for(kind, environ.get("HTTP_ACCEPT", ""), format_param,
+            fmt = negotiation.choose_for(kind, environ.get("HTTP_ACCEPT", ""), formats,
                                          method == "GET")
             if fmt == negotiation.HTML:
                 raise _Decline
-        except (_Decline, negotiation.UnknownFormat, negotiation.NotAcceptable):
+        except (_Decline, negotiation.NotAcceptable):
             return self.app(environ, start_response)
         log: dict = {}
         try:
             status, headers, body = sparql.answer(
                 st, query, analysis, fmt, default_graphs, named_graphs,
-                environ.get("HTTP_IF_NONE_MATCH"), log, environ.get("SERVER_SOFTWARE", ""))
+                sparql.base_iri(st, environ), environ.get("HTTP_IF_NONE_MATCH"), log,
+                environ.get("SERVER_SOFTWARE", ""))
         except Exception as error:  # the view's error handlers answer it
             environ[sparql.HANDED_ERROR] = error
             return self.app(environ, start_response)
@@ -105,9 +108,12 @@ class LeanSparql:
             return _parse(text)
         if text:
             raise _Decline  # parameters in the URL and in the body: the view combines them
-        mimetype = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
-        if mimetype not in (_FORM, _DIRECT):
-            raise _Decline
+        mimetype, _, parameters = environ.get("CONTENT_TYPE", "").partition(";")
+        mimetype = mimetype.strip().lower()
+        if mimetype not in (_FORM, _DIRECT) or (mimetype == _DIRECT and parameters.strip()
+                                                 and parameters.strip().lower()
+                                                 not in ("charset=utf-8", "charset=utf8")):
+            raise _Decline  # the view reads other types and charsets (and refuses them)
         try:
             length = int(environ.get("CONTENT_LENGTH") or "")
         except ValueError:
@@ -150,9 +156,11 @@ def _parse(text: str) -> list[tuple[str, str]]:
 
 
 def _operation(params: list[tuple[str, str]]
-               ) -> tuple[str, list[str], list[str], str | None]:
-    """(query, default-graph-uri list, named-graph-uri list, format) or :class:`_Decline`."""
-    query = format_param = None
+               ) -> tuple[str, list[str], list[str], tuple[str, ...]]:
+    """(query, default-graph-uri list, named-graph-uri list, format= values) or
+    :class:`_Decline`."""
+    query = None
+    formats: list[str] = []
     default_graphs: list[str] = []
     named_graphs: list[str] = []
     for name, value in params:
@@ -163,13 +171,11 @@ def _operation(params: list[tuple[str, str]]
                 raise _Decline
             query = value
         elif name == "format":
-            if format_param is not None:
-                raise _Decline
-            format_param = value
+            formats.append(value)
         elif name == "default-graph-uri":
             default_graphs.append(value)
         else:
             named_graphs.append(value)
     if query is None:
         raise _Decline
-    return query, default_graphs, named_graphs, format_param
+    return query, default_graphs, named_graphs, tuple(formats)

@@ -3,8 +3,13 @@
 One request: read the protocol operation (GET, POST form, POST ``application/sparql-query``),
 check it (size, dataset IRIs, the guard), choose the format, answer 304 or a cached body
 when the validator matches, otherwise evaluate under the deadline into a complete body and
-only then send the status line. GET without ``query`` answers the service description (RDF)
-or, for a browser, the query page.
+only then send the status line. A GET (or HEAD) with no parameters at all answers the
+service description (RDF) or, for a browser, the query page; any other request without
+``query`` is a 400 (the browser's page still opens with ``?lang=`` or ``?format=html``).
+HEAD is answered as GET, without the body.
+
+Relative IRIs in a query resolve against the base of :func:`base_iri` (``QUERY_BASE_IRI``,
+else this endpoint's own URL, as Oxigraph's server does); a ``BASE`` in the query wins.
 """
 
 from __future__ import annotations
@@ -39,10 +44,15 @@ def _single(values: list[str], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _reads() -> bool:
+    """GET or HEAD: the operation is in the URL."""
+    return request.method in ("GET", "HEAD")
+
+
 def _operation() -> tuple[str | None, list[str], list[str]]:
     """(query or None, default-graph-uri list, named-graph-uri list) of the request."""
     args = request.args
-    if request.method == "GET":
+    if _reads():
         if "update" in args:
             raise ApiError(403, "Forbidden", "SPARQL Update is not accepted: this endpoint is "
                            "read-only")
@@ -61,6 +71,9 @@ def _operation() -> tuple[str | None, list[str], list[str]]:
     elif mimetype == _DIRECT:
         if "query" in args:
             raise ApiError(400, "Bad Request", "the query is both in the body and in the URL")
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise ApiError(400, "Bad Request", f"the query must be UTF-8, not charset={charset}")
         try:
             query = request.get_data(cache=False).decode("utf-8")
         except UnicodeDecodeError as error:
@@ -77,20 +90,29 @@ def _operation() -> tuple[str | None, list[str], list[str]]:
     return query, *datasets
 
 
-def _format_param() -> str | None:
+def _format_params() -> list[str]:
+    """Every ``format=`` value, URL first (given twice is fine: see ``negotiation``)."""
     values = request.args.getlist("format")
     if request.method == "POST" and request.mimetype == _FORM:
         values += request.form.getlist("format")
-    return _single(values, "format")
+    return values
+
+
+def base_iri(st, environ: dict | None = None) -> str:
+    """What relative IRIs of a query resolve against: ``QUERY_BASE_IRI`` when set, else the
+    URL of this endpoint (``PUBLIC_URL`` or the request's checked root, + ``sparql``);
+    from the WSGI ``environ`` when one is given (the lean path, outside Flask)."""
+    if st.settings.query_base_iri:
+        return st.settings.query_base_iri
+    root = environ.get(hosts.ROOT) if environ is not None else None
+    return (root or hosts.root_url()) + "sparql"
 
 
 def _negotiate(formats: tuple[negotiation.Format, ...], html: bool):
     kind = "graph" if formats is negotiation.GRAPHS else "bindings"
     try:
         return negotiation.choose_for(kind, request.headers.get("Accept", ""),
-                                      _format_param(), html)
-    except negotiation.UnknownFormat as error:
-        raise ApiError(400, "Bad Request", str(error)) from None
+                                      tuple(_format_params()), html)
     except negotiation.NotAcceptable as error:
         raise ApiError(406, "Not Acceptable", str(error) + "; or use format=") from None
 
@@ -117,11 +139,11 @@ def endpoint() -> Response:
     analysis = check(st, query, default_graphs, named_graphs)
     formats = negotiation.GRAPHS if analysis.form in ("CONSTRUCT", "DESCRIBE") \
         else negotiation.RESULTS
-    fmt = _negotiate(formats, html=request.method == "GET")
+    fmt = _negotiate(formats, html=_reads())
     if fmt == negotiation.HTML:
         return editor.page(query)
     status, headers, body = answer(st, query, analysis, fmt, default_graphs, named_graphs,
-                                   request.headers.get("If-None-Match"), g.log,
+                                   base_iri(st), request.headers.get("If-None-Match"), g.log,
                                    request.environ.get("SERVER_SOFTWARE", ""))
     response = Response(body, status, headers=headers)
     if status == 304:  # no content, so no type (and no page headers for a default one)
@@ -148,20 +170,22 @@ def check(st, query: str, default_graphs: list[str], named_graphs: list[str]
 
 
 def answer(st, query: str, analysis: guard.Analysis, fmt: negotiation.Format,
-           default_graphs: list[str], named_graphs: list[str], if_none_match: str | None,
-           log: dict, server: str) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Status, headers and body of a checked query in ``fmt``: 304 when ``if_none_match``
+           default_graphs: list[str], named_graphs: list[str], base: str,
+           if_none_match: str | None, log: dict, server: str
+           ) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body of a checked query in ``fmt`` (relative IRIs against
+    ``base``): 304 when ``if_none_match``
     names its validator, a cached body, or one evaluated under the deadline (one request
     per worker computes a cacheable answer, the others wait for it). Without Flask: the
     view and the lean path (:mod:`.lean`) both answer through it; ``log`` gets what the
     access log records. Errors rise (:class:`ApiError`, the domain errors)."""
     key = (analysis.normalised, tuple(default_graphs), tuple(named_graphs), fmt.name,
-           st.build.build_id)
+           st.build.build_id, base)
     headers = {"Vary": "Accept", **_validators(st)}
     if not analysis.cacheable:
         headers["Cache-Control"] = "no-store"
         body, rows, truncated = _evaluate(st, query, analysis, fmt, default_graphs,
-                                          named_graphs, log, server)
+                                          named_graphs, base, log, server)
         log.update(cache="off", rows=rows)
         return _answer(body, fmt.content_type, rows, truncated, headers, st)
     etag = etag_for(key)
@@ -185,7 +209,7 @@ def answer(st, query: str, analysis: guard.Analysis, fmt: negotiation.Format,
             if entry is None:
                 metrics.CACHE.labels("miss").inc()
                 body, rows, truncated = _evaluate(st, query, analysis, fmt, default_graphs,
-                                                  named_graphs, log, server)
+                                                  named_graphs, base, log, server)
                 st.cache.put(key, body, fmt.content_type, rows, truncated)
                 log.update(cache="miss", rows=rows)
                 return _answer(body, fmt.content_type, rows, truncated, headers, st)
@@ -194,7 +218,7 @@ def answer(st, query: str, analysis: guard.Analysis, fmt: negotiation.Format,
     return _answer(entry.body, entry.content_type, entry.rows, entry.truncated, headers, st)
 
 
-def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs, log, server):
+def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs, base, log, server):
     max_rows = st.settings.max_result_rows
     marker = st.iris.service() + "#truncated"
     rdf_prefixes = fmt.name in ("turtle", "trig")
@@ -204,7 +228,7 @@ def _evaluate(st, query, analysis, fmt, default_graphs, named_graphs, log, serve
         result = st.backend.evaluate(
             query, analysis.form, default_graphs=default_graphs or None,
             named_graphs=named_graphs or None, max_rows=max_rows,
-            has_dataset=analysis.has_dataset)
+            has_dataset=analysis.has_dataset, base_iri=base)
         if result.kind == store.GRAPH and fmt not in negotiation.GRAPHS:
             raise ApiError(406, "Not Acceptable", "this query answers a graph")
         if result.kind != store.GRAPH and fmt not in negotiation.RESULTS:
@@ -249,9 +273,13 @@ def _answer(body: bytes, content_type: str, rows: int, truncated: bool,
 
 
 def _describe(st) -> Response:
-    fmt = _negotiate(negotiation.GRAPHS, html=True)
+    fmt = _negotiate(negotiation.GRAPHS, html=_reads())
     if fmt == negotiation.HTML:
         return editor.page("")
+    if request.args:  # only a bare GET asks for the description (SPARQL 1.1 Protocol)
+        given = ", ".join(repr(name) for name in sorted(request.args))
+        raise ApiError(400, "Bad Request", f"no 'query' parameter (given: {given}); the "
+                       "service description answers a GET without any parameters")
     graphs = st.extras.get("graph_names")
     if graphs is None:
         graphs = st.extras["graph_names"] = st.backend.graph_names()

@@ -171,9 +171,7 @@ def _rdf(kind: str, ext: str | None) -> Response:
     else:
         try:
             fmt = negotiation.choose(FORMATS, request.accept_mimetypes,
-                                     request.args.get("format"), html=True)
-        except negotiation.UnknownFormat as error:
-            raise ApiError(400, "Bad Request", str(error)) from None
+                                     request.args.getlist("format"), html=True)
         except negotiation.NotAcceptable as error:
             raise ApiError(406, "Not Acceptable", str(error)) from None
         if fmt == negotiation.HTML:
