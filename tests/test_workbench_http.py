@@ -64,34 +64,36 @@ def test_search_csv_reads_back(pages, german):
     ("/search.json?q=x&page=0", 400, "'page' is a whole number from 1 to 500"),
 ])
 def test_bad_search_input_gets_a_clear_400(pages, url, status, message):
-    response = pages.get(url, headers={"Accept": "application/json", "Accept-Language": "en"})
+    response = pages.get(url, headers={"Accept": "application/json"})
     assert response.status_code == status
     assert response.get_json()["error"]["message"] == message
 
 
-@pytest.mark.parametrize(("url", "said"), [
-    ("/search.json?q=Wasser%2A&lang=de", "Suchoperatoren wie '*' (bei Zeichen 7) werden nicht "
+@pytest.mark.parametrize(("lang", "said"), [
+    ("de", "Suchoperatoren wie '*' (bei Zeichen 7) werden nicht "
      "unterstützt; gesucht wurde nur nach den Wörtern."),
-    ("/search.json?q=Wasser%2A&lang=en", "Search operators such as '*' (at character 7) are "
+    ("en", "Search operators such as '*' (at character 7) are "
      "not supported; the words alone were searched."),
 ])
-def test_search_notes_speak_the_interface_language(pages, url, said):
-    assert json.loads(pages.get(url).data)["notes"] == [said]
+def test_search_notes_speak_the_interface_language(pages, lang, said):
+    response = pages.get("/search.json?q=Wasser%2A", headers={"Accept-Language": lang})
+    assert json.loads(response.data)["notes"] == [said]
 
 
 def test_search_errors_speak_the_interface_language(pages):
-    response = pages.get("/search.json?q=%2A%2A&lang=de", headers={"Accept": "application/json"})
+    german = {"Accept": "application/json", "Accept-Language": "de"}
+    response = pages.get("/search.json?q=%2A%2A", headers=german)
     assert response.status_code == 400
     assert response.get_json()["error"] == {
         "status": 400, "title": "Bad Request", "position": 0,
         "message": "Die Suche enthält keine Wörter, nur Zeichen: Bitte geben Sie ein Wort ein."}
-    explorer = pages.get("/explore.json?q=%2A&lang=de", headers={"Accept": "application/json"})
+    explorer = pages.get("/explore.json?q=%2A", headers=german)
     assert explorer.get_json()["error"]["message"] == (
         "q: Die Suche enthält keine Wörter, nur Zeichen: Bitte geben Sie ein Wort ein.")
 
 
 def test_operators_are_searched_as_words_and_said(pages):
-    body = json.loads(pages.get('/search.json?q=%22Bochum%22+NEAR+-Chemie%2A&lang=en').data)
+    body = json.loads(pages.get('/search.json?q=%22Bochum%22+NEAR+-Chemie%2A').data)
     assert body["words"] == ["Bochum", "Chemie"]
     assert body["notes"][0].startswith("Search operators such as '\"' (at character 1)")
     assert body["total"] > 0
@@ -134,9 +136,10 @@ FIELD_SHORT = {"de": {"1": "Vernetzte Mobilität – kurze Wege",
 
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_explorer_names_fields_in_the_interface_language(pages, lang):
-    body = json.loads(pages.get(f"/explore.json?lang={lang}").data)
+    asked = {"Accept-Language": lang}
+    body = json.loads(pages.get("/explore.json", headers=asked).data)
     assert {v["key"]: v["label"] for v in body["facets"]["field"]} == FIELD_SHORT[lang]
-    rows = _csv_rows(pages.get(f"/explore.csv?field=5&lang={lang}").data)
+    rows = _csv_rows(pages.get("/explore.csv?field=5", headers=asked).data)
     assert {r[2] for r in rows[1:]} == {FIELD_SHORT[lang]["5"]}
     assert len(rows) - 1 == {v["key"]: v["count"] for v in body["facets"]["field"]}["5"]
 
@@ -176,6 +179,17 @@ def test_a_projects_measures_download_with_headings_in_words(pages, german):
     assert [r[0] for r in rows[1:]] == [str(n) for n in range(1, 13)]
     assert rows[1][5] == "https://w3id.org/ruhrgraph/measure/05-02/1"
     assert len(_frame(response.data, german)) == 12
+
+
+def test_a_canned_query_csv_for_german_spreadsheets(pages):
+    plain = _csv_rows(pages.get("/queries/projects-per-field.csv").data)
+    response = pages.get("/queries/projects-per-field.csv?sep=%3B")
+    assert response.status_code == 200 and response.data.startswith("\ufeff".encode())
+    assert _csv_rows(response.data, german=True) == plain
+    assert len(plain) == 6 and plain[0] == ["Action field (Link)", "No.", "Action field",
+                                            "Projects"]
+    page = pages.get("/queries/projects-per-field").data.decode()
+    assert 'href="/queries/projects-per-field.csv?sep=%3B"' in page
 
 
 def test_a_projects_mentions_download(pages):

@@ -15,8 +15,6 @@ resources found are bound too, so the store plans the query from them.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from urllib.parse import quote, urlencode
 
@@ -32,6 +30,7 @@ from ruhrgraph.web.ops.errors import ApiError
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.pagecache import respond
 from ruhrgraph.web.pages.query_view import chart, legend, table
+from ruhrgraph.web.pages.spreadsheet import csv_bytes, wants_german_csv
 
 bp = Blueprint("queries", __name__)
 
@@ -97,11 +96,13 @@ def _offered(param: canned.Param) -> dict[str, str]:
     return found
 
 
-def values(query: canned.CannedQuery, args) -> dict[str, int | str]:
-    """The parameter values of a request, checked; :class:`canned.ParamError` if one is bad."""
+def values(query: canned.CannedQuery, args, own: tuple[str, ...] = ()
+           ) -> dict[str, int | str]:
+    """The parameter values of a request, checked; :class:`canned.ParamError` if one is bad.
+    ``own``: parameters of the download itself (``sep`` of a CSV), no query's."""
     given = {}
     for name in args:
-        if name == i18n.PARAM:  # the interface language, not a parameter of the query
+        if name == i18n.PARAM or name in own:  # the interface language, the download's own
             continue
         items = args.getlist(name)
         if len(items) > 1:
@@ -144,13 +145,11 @@ def answer(query: canned.CannedQuery, given: dict[str, int | str], *,
 
 
 def _csv(query: canned.CannedQuery, result: store.Result) -> bytes:
-    """The rows as CSV, every column (IRIs too) under its heading in words."""
+    """The rows as CSV, every column (IRIs too) under its heading in words (``?sep=;``: for
+    German spreadsheets)."""
     names, rows = store.solutions(result)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([query.heading(n, i18n.locale()) for n in names])
-    writer.writerows([[row[n].value if n in row else "" for n in names] for row in rows])
-    return out.getvalue().encode("utf-8")
+    return csv_bytes([query.heading(n, i18n.locale()) for n in names],
+                     [[row[n].value if n in row else "" for n in names] for row in rows])
 
 
 def _objects(query: canned.CannedQuery, result: store.Result) -> bytes:
@@ -204,7 +203,7 @@ def download(name: str, ext: str) -> Response:
 
 def _data(query: canned.CannedQuery, ext: str) -> Response:
     try:
-        given = values(query, request.args)
+        given = values(query, request.args, ("sep",) if ext == "csv" else ())
     except canned.ParamError as error:
         raise ApiError(400, "Bad Request", str(error)) from None
     fmt, media_type = DOWNLOADS[ext]
@@ -228,7 +227,8 @@ def _data(query: canned.CannedQuery, ext: str) -> Response:
     headers = {"Content-Disposition": f"inline; filename=\"{safe}.{ext}\"; "
                                       f"filename*=UTF-8''{full}",
                "Access-Control-Allow-Origin": "*"}
-    return respond((query.name, ext, tuple(sorted(given.items()))), render, headers,
+    german = ext == "csv" and wants_german_csv()
+    return respond((query.name, ext, tuple(sorted(given.items())), german), render, headers,
                    localized=ext in IN_WORDS)
 
 

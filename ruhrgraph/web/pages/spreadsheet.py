@@ -18,14 +18,18 @@ def wants_german_csv() -> bool:
     return request.args.get("sep") == ";"
 
 
-def csv_download(headings: Sequence[object], rows: Iterable[Sequence[object]],
-                 filename: str) -> Response:
-    """``rows`` under ``headings`` as a CSV attachment ``filename``."""
+def csv_bytes(headings: Sequence[object], rows: Iterable[Sequence[object]]) -> bytes:
+    """``rows`` under ``headings`` as the CSV this request asks for (``?sep=;``: German)."""
     german = wants_german_csv()
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
     writer.writerow([str(h) for h in headings])
     writer.writerows(rows)
-    body = ("\ufeff" if german else "") + out.getvalue()
-    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
+    return (("\ufeff" if german else "") + out.getvalue()).encode("utf-8")
+
+
+def csv_download(headings: Sequence[object], rows: Iterable[Sequence[object]],
+                 filename: str) -> Response:
+    """``rows`` under ``headings`` as a CSV attachment ``filename``."""
+    return Response(csv_bytes(headings, rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
