@@ -114,8 +114,10 @@ def _state() -> tuple[ProjectTable, Filters, str, bool, int]:
     return projects, filters, sort, args.get("desc") == "1", int(page)
 
 
-def _view(page_size: int = PAGE_SIZE) -> tuple[ProjectTable, Filters, View, str, bool, int]:
-    projects, filters, sort, descending, page = _state()
+def _view(page_size: int = PAGE_SIZE, asked: tuple | None = None
+          ) -> tuple[ProjectTable, Filters, View, str, bool, int]:
+    """The view the request asks for (``asked``: its :func:`_state`, when read already)."""
+    projects, filters, sort, descending, page = asked or _state()
     view = explore(projects, filters, text_rows=_text_rows(filters.text), sort=sort,
                    descending=descending, page=page, page_size=page_size)
     return projects, filters, view, sort, descending, page
@@ -153,8 +155,10 @@ def _row_dict(projects: ProjectTable, row: Row) -> dict:
 
 @bp.get("/explore")
 def explore_page() -> Response:
+    asked = _state()  # bad input is refused before the page cache is asked
+
     def render() -> tuple[bytes, str]:
-        projects, filters, view, sort, descending, page = _view()
+        projects, filters, view, sort, descending, page = _view(asked=asked)
         pages = max(1, -(-view.total // PAGE_SIZE))
         data = "&".join(f"{k}={v}" for k, v in request.args.items() if k in PARAMETERS)
         sparql = "/sparql?" + urlencode({"query": view_query(filters, projects)})
@@ -164,7 +168,6 @@ def explore_page() -> Response:
             facet_labels=FACET_LABELS, filter_names=FILTER_NAMES, names=_names, query_string=data,
             sparql=sparql, active=filters.active())
         return html.encode(), "text/html; charset=utf-8"
-    _state()  # refuse bad input before the page cache is asked
     return respond((request.path, request.query_string), render)
 
 
