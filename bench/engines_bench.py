@@ -52,10 +52,10 @@ class Peak(threading.Thread):
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
-        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self.pid, self.peak, self._done = pid, 0.0, threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._done.is_set():
             self.peak = max(self.peak, rss_mb(self.pid))
             time.sleep(0.05)
 
@@ -64,7 +64,7 @@ class Peak(threading.Thread):
         return self
 
     def __exit__(self, *exc):
-        self._stop.set()
+        self._done.set()
         self.join()
 
 

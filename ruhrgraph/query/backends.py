@@ -154,8 +154,9 @@ def open_backend(settings: Settings) -> LocalBackend | RemoteBackend:
 def remote_backend(settings: Settings) -> RemoteBackend:
     """The engine at BACKEND, through its adapter, reading the served release's graphs (the
     manifest's, else the three every build has) as the dataset of a query naming none."""
-    engine = engine_for(settings.backend, settings.backend_engine,
-                        user=settings.engine_user, password=settings.engine_password)
+    def engine():
+        return engine_for(settings.backend, settings.backend_engine,
+                          user=settings.engine_user, password=settings.engine_password)
     try:
         graphs = tuple(sorted(build_info(settings).manifest.get("graphs") or ()))
     except (OSError, store.StoreError):
@@ -163,7 +164,7 @@ def remote_backend(settings: Settings) -> RemoteBackend:
     if not graphs:
         iris = Iris(settings.base_iri)
         graphs = tuple(iris.graph(name) for name in ("catalogue", "meta", "ontology"))
-    return RemoteBackend(engine.query_url, settings.query_timeout, engine, graphs)
+    return RemoteBackend(settings.backend, settings.query_timeout, engine, graphs)
 
 
 def remote_build_info(settings: Settings) -> BuildInfo:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 
 import requests
 
@@ -47,12 +48,21 @@ class RemoteBackend:
 
     recycle_on_timeout = False  # the request ends by itself at the HTTP timeout
 
-    def __init__(self, url: str, timeout: float, engine: Engine | None = None,
+    def __init__(self, url: str, timeout: float,
+                 engine: Engine | Callable[[], Engine] | None = None,
                  dataset: tuple[str, ...] = ()):
+        """``engine`` is the adapter, or what finds it (asks the engine: done at the first
+        query, so a web tier may start before its engine)."""
         self.url, self.timeout = url, timeout
-        self.engine = engine or Engine(url)
+        self._engine = engine or Engine(url)
         self.dataset = dataset  # the release's graphs: the dataset of a query naming none
         self._local = threading.local()
+
+    @property
+    def engine(self) -> Engine:
+        if not isinstance(self._engine, Engine):
+            self._engine = self._engine()  # a RemoteError leaves it to the next query
+        return self._engine
 
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
