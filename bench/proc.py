@@ -159,3 +159,103 @@ class Load:
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=30)
+
+
+# --- engines (tests/test_engine_*.py, bench/engines_bench.py) ------------------------------
+
+VIRTUOSO = "/usr/bin/virtuoso-t"
+ISQL = "/usr/bin/isql-vt"
+_VIRTUOSO_INI = """[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+MaxClientConnections = 20
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = {db}
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+ThreadsPerQuery = 2
+MaxSortedTopRows = 1000000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {db}
+ServerThreads = 20
+MaxClientConnections = 20
+MaxKeepAlives = 20
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+MaxQueryCostEstimationTime = 0
+"""
+
+
+class Virtuoso:
+    """A Virtuoso 7 server (Debian's virtuoso-opensource) on 127.0.0.1 with a throw-away
+    database in ``directory``, its own ini and ports; ``dba``'s password is set to
+    ``password`` at start (a fresh database has ``dba``/``dba``)."""
+
+    def __init__(self, directory: Path, password: str, memory_mb: int = 256):
+        self.directory, self.password = Path(directory), password
+        self.sql_port, self.http_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.http_port}"
+        self.query = self.url + "/sparql"
+        self.store = self.url + "/sparql-graph-crud-auth"
+        buffers = memory_mb * 1024 * 1024 // 8192 * 2 // 3  # 8 kB pages, 2/3 of the memory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.ini = self.directory / "virtuoso.ini"
+        self.ini.write_text(_VIRTUOSO_INI.format(
+            db=self.directory, sql_port=self.sql_port, http_port=self.http_port,
+            buffers=buffers, dirty=buffers * 3 // 4))
+        self.process: subprocess.Popen | None = None
+
+    def start(self, seconds: float = 60) -> Virtuoso:
+        with (self.directory / "stdout.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                [VIRTUOSO, "+configfile", str(self.ini), "+foreground"], cwd=self.directory,
+                stdout=log, stderr=subprocess.STDOUT)
+        wait_http(self.query + "?query=ASK%7B%7D", self.process, seconds)
+        if self.password != "dba":
+            self.sql(f"user_set_password('dba', '{self.password}');", password="dba")
+        return self
+
+    def sql(self, statement: str, password: str | None = None) -> str:
+        """One SQL statement through isql (the ``dba`` user)."""
+        done = subprocess.run(
+            [ISQL, f"127.0.0.1:{self.sql_port}", "dba", password or self.password,
+             f"exec={statement}"], capture_output=True, text=True, timeout=120, check=False)
+        if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+            raise RuntimeError(f"isql: {done.stdout}{done.stderr}")
+        return done.stdout
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+
+    def __enter__(self) -> Virtuoso:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` in MB (VmRSS)."""
+    with open(f"/proc/{pid}/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0

@@ -45,7 +45,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     settings = cfg.load()
     env = dict(os.environ)
-    if not settings.backend:
+    if settings.backend:
+        _check_engine(settings)
+    else:
         # Resolve `current` once, so every worker (also one started later) serves one build.
         store_dir = backend.store_dir(settings)
         try:
@@ -82,24 +84,66 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def _check_engine(settings) -> None:
+    """At start with a remote BACKEND: say whether the engine holds the release (the server
+    starts either way; its /healthz answers 503 with the same reason until it does)."""
+    from ruhrgraph.query import backends as backend
+    from ruhrgraph.query import engines
+    from ruhrgraph.query.executor import QueryTimeout
+    from ruhrgraph.store import StoreError
+
+    try:
+        remote = backend.remote_backend(settings)
+        problem = remote.release_problem(backend.remote_build_info(settings).manifest,
+                                         settings.max_result_rows)
+    except (engines.RemoteError, StoreError, QueryTimeout) as error:
+        problem = f"it cannot be asked: {engines.redact(str(error))}"
+    if problem:
+        print(f"ruhrgraph serve: the engine at {engines.redact(settings.backend)} does not "
+              f"serve the release: {problem}", file=sys.stderr)
+
+
 def _cmd_load(args: argparse.Namespace) -> int:
+    import time
+
     from ruhrgraph import config as cfg
     from ruhrgraph.query import backends as backend
-    from ruhrgraph.query import remote
+    from ruhrgraph.query import engines, remote
+    from ruhrgraph.query.executor import QueryTimeout
     from ruhrgraph.store import ReadStore, StoreError
 
     settings = cfg.load({"STORE_DIR": args.store} if args.store else None)
+    to = engines.redact(args.to)
     try:
+        release = backend.build_info(settings)
         read_store = ReadStore.open(backend.store_dir(settings))
-        sent = remote.push(read_store, args.to)
+        engine = engines.engine_for(args.to, args.engine or settings.backend_engine,
+                                    user=settings.engine_user,
+                                    password=settings.engine_password)
+        started = time.perf_counter()
+        sent = remote.push(read_store, engine, release.build_id)
+        seconds = time.perf_counter() - started
+        graphs = tuple(name for name, _ in sent)
+        check = remote.RemoteBackend(engine.query_url, 600, engine, graphs)
+        problem = check.release_problem(release.manifest, settings.max_result_rows)
     except (StoreError, remote.RemoteError) as error:
-        print(f"ruhrgraph load: {error}", file=sys.stderr)
+        print(f"ruhrgraph load: {engines.redact(str(error))}", file=sys.stderr)
+        return 2
+    except QueryTimeout:
+        print(f"ruhrgraph load: {to} did not answer the check after the load in time",
+              file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"ruhrgraph load: cannot reach {args.to}: {error}", file=sys.stderr)
+        print(f"ruhrgraph load: cannot reach {to}: {engines.redact(str(error))}",
+              file=sys.stderr)
         return 2
     for graph, size in sent:
         print(f"{graph}\t{size} bytes")
+    if problem:
+        print(f"ruhrgraph load: loaded, but {problem}", file=sys.stderr)
+        return 1
+    print(f"ruhrgraph load: {engine.name} at {to} holds build {release.build_id} "
+          f"({seconds:.2f} s)", file=sys.stderr)
     return 0
 
 
@@ -176,7 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load", help="push the built graph to a SPARQL Graph Store")
     p.add_argument("--to", required=True, metavar="URL",
-                   help="Graph Store Protocol endpoint, e.g. http://host:7878/store")
+                   help="the engine's Graph Store endpoint: http://host:7878/store (Oxigraph "
+                        "server), http://host:8890/sparql-graph-crud-auth (Virtuoso; user and "
+                        "password: settings ENGINE_USER, ENGINE_PASSWORD)")
+    p.add_argument("--engine", choices=["auto", "oxigraph", "virtuoso", "sparql"],
+                   help="the engine's adapter (default: setting BACKEND_ENGINE)")
     p.add_argument("--store", help="store directory (default: the current build's)")
     p.set_defaults(func=_cmd_load)
     return parser

@@ -44,6 +44,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BUILD_DIR", str(ROOT / "data" / "build"),
             "Where `ruhrgraph build` writes the store, dumps and docs."),
     Setting("BACKEND", "", "URL of a remote SPARQL 1.1 endpoint; empty: the embedded store."),
+    Setting("BACKEND_ENGINE", "auto",
+            "The engine behind BACKEND (and `ruhrgraph load --to`), whose adapter undoes its "
+            "quirks: `oxigraph` (the Oxigraph server), `virtuoso` (OpenLink Virtuoso 7), "
+            "`sparql` (any SPARQL 1.1 engine, nothing rewritten), or `auto` (told by the "
+            "engine's HTTP `Server` header; `sparql` when it names none we know)."),
+    Setting("ENGINE_USER", "",
+            "User `ruhrgraph load` writes to the engine as (Virtuoso: digest authentication, a "
+            "user with the SPARQL_UPDATE role); empty: no authentication (the Oxigraph server)."),
+    Setting("ENGINE_PASSWORD", "",
+            "Password of ENGINE_USER; give it in the environment "
+            "(`RUHRGRAPH_ENGINE_PASSWORD`), never on a command line. It is never logged nor "
+            "shown in an error."),
     Setting("QUERY_TIMEOUT", 10.0, "Seconds a SPARQL query may run before it is stopped."),
     Setting("MAX_QUERY_BYTES", 100_000, "Largest accepted SPARQL query text, in bytes."),
     Setting("MAX_RESULT_ROWS", 100_000, "Rows (or triples) at most in one result."),

@@ -15,19 +15,19 @@ VENV_BIN = Path(sys.executable).parent
 
 # Process helpers shared with the benchmarks (bench/proc.py; benchmarks never import tests/).
 sys.path.insert(0, str(ROOT / "bench"))
-from proc import free_port, stop, wait_http  # noqa: E402
+from proc import Virtuoso, free_port, stop, wait_http  # noqa: E402, F401
 
 # --- SPARQL endpoint (test_sparql_*.py) ------------------------------------------------
 
 
-def start_oxigraph(location: Path) -> tuple[str, subprocess.Popen]:
+def start_oxigraph(location: Path, union: bool = True) -> tuple[str, subprocess.Popen]:
     """`oxigraph serve` (the PyPI package's server) on a free port over ``location``, with
-    the union default graph the remote backend expects (docs/deploy.md); its URL and process
-    once it answers."""
+    the union default graph unless ``union`` is false (the web tier names its dataset, so it
+    answers alike either way: docs/deploy.md); its URL and process once it answers."""
     port = free_port()
     process = subprocess.Popen(
         [str(VENV_BIN / "oxigraph"), "serve", "--location", str(location), "--bind",
-         f"127.0.0.1:{port}", "--union-default-graph"],
+         f"127.0.0.1:{port}", *(["--union-default-graph"] if union else [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     wait_http(url + "/query?query=ASK%7B%7D", process)

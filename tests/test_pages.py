@@ -5,7 +5,6 @@ pages served through a remote SPARQL endpoint."""
 from __future__ import annotations
 
 import csv
-import json
 import re
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph
 import pytest
 from conftest import VENV_BIN, pages_app, run_build, start_oxigraph, stop
+from engine_checks import canonical_rows
 from test_extract import EXPECTED, SOURCE_LINES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -459,17 +459,7 @@ def test_remote_backend_answers_every_canned_query_alike(pages, remote):
     for path in sorted((ROOT / "queries").glob("*.rq")):
         local = pages.get(f"/queries/{path.stem}.json").get_json()["rows"]
         far = remote.get(f"/queries/{path.stem}.json").get_json()["rows"]
-        assert _canonical(far) == _canonical(local), path.stem
-
-
-def _canonical(rows: list[dict]) -> list[str]:
-    def value(v):
-        if isinstance(v, str):
-            for separator in (" | ", ", "):
-                if separator in v:
-                    return separator.join(sorted(v.split(separator)))
-        return v
-    return sorted(json.dumps({k: value(v) for k, v in r.items()}, sort_keys=True) for r in rows)
+        assert canonical_rows(far) == canonical_rows(local), path.stem
 
 
 @pytest.mark.parametrize("path", ["/project/05-02.nt", "/place/05911000.nt",

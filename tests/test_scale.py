@@ -9,6 +9,7 @@ import requests
 from conftest import ROOT, start_oxigraph, start_server, stop
 
 from ruhrgraph.query import remote
+from ruhrgraph.query.engines import OxigraphServer
 from ruhrgraph.store import ReadStore
 
 pytestmark = pytest.mark.slow
@@ -35,7 +36,8 @@ def test_a_large_graph_goes_in_parts_and_arrives_whole(built_graph, oxigraph):
                   if line)
     assert len(ours) > 15_000
     for _ in range(2):  # the second push replaces (PUT first), it does not add twice
-        sent = dict(remote.push(local, oxigraph + "/store", chunk=2_000))
+        sent = dict(remote.push(local, OxigraphServer.at(oxigraph + "/store"),
+                                built_graph.manifest["build_id"], chunk=2_000))
         assert set(sent) == set(local.graph_names())
         assert remote_lines(oxigraph, CATALOGUE) == ours
     for graph in local.graph_names():
@@ -45,7 +47,8 @@ def test_a_large_graph_goes_in_parts_and_arrives_whole(built_graph, oxigraph):
 def test_the_app_serves_the_same_answers_through_the_remote_engine(built_graph, oxigraph,
                                                                     graph_server,
                                                                     tmp_path_factory):
-    remote.push(ReadStore.open(built_graph.store), oxigraph + "/store", chunk=5_000)
+    remote.push(ReadStore.open(built_graph.store), OxigraphServer.at(oxigraph + "/store"),
+                built_graph.manifest["build_id"], chunk=5_000)
     server = start_server(tmp_path_factory.mktemp("scale-remote"), {
         "RUHRGRAPH_BACKEND": oxigraph + "/query",
         "RUHRGRAPH_BUILD_DIR": str(built_graph.build_dir), "RUHRGRAPH_STORE_DIR": "",

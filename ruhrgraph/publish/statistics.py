@@ -105,18 +105,23 @@ def namespace(iri: str) -> str:
     return iri[: cut + 1]
 
 
+def _sorted(select: Select, key: str, query: str) -> list:
+    return sorted(select(query), key=lambda row: str(row[key]))
+
+
 def statistics(select: Select, iris: Iris) -> Statistics:
     base = literal(iris.base)
     totals = _one(select, "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) "
                           "(COUNT(DISTINCT ?o) AS ?objects) WHERE { ?s ?p ?o }")
     entities = _one(select, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class "
                             f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {base})) }}")
-    classes = {r["class"]: int(r["n"]) for r in select(
+    # Sorted here: an engine may order IRIs by its own ids (Virtuoso), not by their text.
+    classes = {r["class"]: int(r["n"]) for r in _sorted(select, "class",
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class FILTER(isIRI(?class)) } "
         "GROUP BY ?class ORDER BY ?class")}
-    properties = {r["p"]: int(r["n"]) for r in select(
+    properties = {r["p"]: int(r["n"]) for r in _sorted(select, "p",
         "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")}
-    graphs = {r["g"]: int(r["n"]) for r in select(
+    graphs = {r["g"]: int(r["n"]) for r in _sorted(select, "g",
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")}
     links: Counter[tuple[str, str]] = Counter()
     predicates = " ".join(f"<{p}>" for p in LINK_PREDICATES)
@@ -127,10 +132,11 @@ def statistics(select: Select, iris: Iris) -> Statistics:
     examples = []
     for cls in EXAMPLE_CLASSES:
         row = _one(select, f"SELECT ?x WHERE {{ ?x a <{cls}> FILTER(isIRI(?x) && "
-                           f"STRSTARTS(STR(?x), {base})) }} LIMIT 1")
+                           f"STRSTARTS(STR(?x), {base})) }} ORDER BY STR(?x) LIMIT 1")
         if row.get("x"):
             examples.append(str(row["x"]))
-    root = _one(select, f"SELECT ?x WHERE {{ ?x a <{RG.Programme}> }} LIMIT 1")
+    root = _one(select, f"SELECT ?x WHERE {{ ?x a <{RG.Programme}> }} ORDER BY STR(?x) "
+                        "LIMIT 1")
     vocabularies = sorted({namespace(term) for term in (*classes, *properties)
                            if namespace(term)})
     return Statistics(

@@ -20,7 +20,9 @@ from typing import Any, Protocol
 
 from ruhrgraph import store
 from ruhrgraph.config import Settings
+from ruhrgraph.iris import Iris
 from ruhrgraph.query.bindings import inline_values
+from ruhrgraph.query.engines import engine_for
 from ruhrgraph.query.remote import RemoteBackend
 from ruhrgraph.store import integrity
 from ruhrgraph.store import releases as inuse
@@ -144,12 +146,28 @@ def build_info(settings: Settings) -> BuildInfo:
 
 def open_backend(settings: Settings) -> LocalBackend | RemoteBackend:
     if settings.backend:
-        return RemoteBackend(settings.backend, settings.query_timeout)
+        return remote_backend(settings)
     if settings.verify_store:
         integrity.verify(store_dir(settings))
     local = LocalBackend(store.ReadStore.open(store_dir(settings)))
     local.release_lock = inuse.hold(release_dir(settings))  # no build prunes it while served
     return local
+
+
+def remote_backend(settings: Settings) -> RemoteBackend:
+    """The engine at BACKEND, through its adapter, reading the served release's graphs (the
+    manifest's, else the three every build has) as the dataset of a query naming none."""
+    def engine():
+        return engine_for(settings.backend, settings.backend_engine,
+                          user=settings.engine_user, password=settings.engine_password)
+    try:
+        graphs = tuple(sorted(build_info(settings).manifest.get("graphs") or ()))
+    except (OSError, store.StoreError):
+        graphs = ()
+    if not graphs:
+        iris = Iris(settings.base_iri)
+        graphs = tuple(iris.graph(name) for name in ("catalogue", "meta", "ontology"))
+    return RemoteBackend(settings.backend, settings.query_timeout, engine, graphs)
 
 
 def remote_build_info(settings: Settings) -> BuildInfo:

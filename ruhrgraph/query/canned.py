@@ -42,6 +42,10 @@ before it applies substitutions, then starts from the entity instead of scanning
 :func:`bindings` makes the typed terms of the values and :func:`editor_text` the query as the
 SPARQL editor holds it, its values written in.
 ``python -m ruhrgraph.query.canned`` prints ``docs/queries.md``.
+
+The order of the values ``GROUP_CONCAT`` joins is not defined by SPARQL (each engine has its
+own): :meth:`CannedQuery.sorted_joins` sorts the parts of every column a ``GROUP_CONCAT(...;
+separator="...") AS ?name`` of the query makes, so an answer is the same on every engine.
 """
 
 from __future__ import annotations
@@ -75,6 +79,8 @@ _PARAM_KEYS = {"type", "default", "label", "label_de", "help", "help_de", "min",
                "max_length", "pattern", "allowed", "options", "finds", "language"}
 _COLUMN_KEYS = {"de", "en", "link_for"}
 _FINDS_KEYS = {"variable", "predicate"}
+_JOINED = re.compile(r'GROUP_CONCAT\s*\(\s*(?:DISTINCT\s+)?\?\w+\s*;\s*separator\s*=\s*"([^"]*)"'
+                     r'\s*\)\s+AS\s+\?(\w+)', re.IGNORECASE)
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]+")
@@ -187,6 +193,28 @@ class CannedQuery:
     title_de: str = ""
     description_de: str = ""
     columns: dict[str, Column] = field(default_factory=dict, compare=False)
+
+    @property
+    def joined(self) -> dict[str, str]:
+        """Variable -> separator of every ``GROUP_CONCAT(...; separator="...") AS ?name``."""
+        return {name: separator for separator, name in _JOINED.findall(self.text)}
+
+    def sorted_joins(self, result: store.Result) -> store.Result:
+        """``result`` with the parts of every :attr:`joined` column sorted."""
+        joined = self.joined
+        if not joined or result.kind != store.BINDINGS:
+            return result
+        names, rows = store.solutions(result)
+        lines = ["\t".join("?" + n for n in names)]
+        for row in rows:
+            for name, separator in joined.items():
+                term = row.get(name)
+                if term is not None and store.term_kind(term) == "literal":
+                    row[name] = store.literal(separator.join(
+                        sorted(term.value.split(separator))))
+            lines.append("\t".join(str(row[n]) if n in row else "" for n in names))
+        body = "".join(line + "\n" for line in lines).encode("utf-8")
+        return store.Result(result.kind, body, result.rows, result.truncated)
 
     def title_in(self, lang: str) -> str:
         return self.title_de if lang == "de" and self.title_de else self.title

@@ -27,8 +27,9 @@ from ruhrgraph.query.backends import (
     store_dir,
 )
 from ruhrgraph.query.cache import ResultCache
-from ruhrgraph.query.executor import Executor
+from ruhrgraph.query.executor import Executor, QueryTimeout
 from ruhrgraph.query.remote import RemoteBackend as Remote
+from ruhrgraph.query.remote import RemoteError, redact
 from ruhrgraph.store.integrity import StoreWatch
 from ruhrgraph.web import i18n
 from ruhrgraph.web.endpoint.fastpath import FastPath
@@ -78,7 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["ruhrgraph"] = State(
         settings=settings,
         backend=backend,
-        backend_name=settings.backend if remote else "embedded",
+        backend_name=redact(settings.backend) if remote else "embedded",
         build=remote_build_info(settings) if remote else build_info(settings),
         cache=ResultCache(settings.cache_size, settings.cache_max_bytes,
                           settings.cache_entry_max_bytes,
@@ -88,6 +89,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         iris=Iris(settings.base_iri),
         allowlist=frozenset(settings.service_allowlist.split()),
     )
+    if remote:  # at start: says in the log (and /healthz) when the engine holds another release
+        try:
+            ops.release_problem(app.extensions["ruhrgraph"])
+        except (RemoteError, store.StoreError, QueryTimeout) as error:
+            app.logger.warning("the engine at %s cannot be checked: %s",
+                               redact(settings.backend), error)
     errors.register(app)
     i18n.init_app(app)
     ops.register(app)

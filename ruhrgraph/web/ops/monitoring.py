@@ -41,6 +41,9 @@ def healthz() -> Response:
     try:
         ok = damage is None and state.backend.healthy()
         problem = "" if ok else "store answered ASK {} with false"
+        if ok:
+            problem = release_problem(state)
+            ok = not problem
     except Exception as error:  # any failure is the answer here
         ok, problem = False, f"{type(error).__name__}: {error}"
     if damage is not None:
@@ -53,6 +56,29 @@ def healthz() -> Response:
                         content_type="application/json; charset=utf-8")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+#: Seconds a worker keeps the answer of its last look at the remote engine's release.
+RELEASE_CHECK_SECONDS = 5.0
+
+
+def release_problem(state, now: float | None = None) -> str:
+    """Why a remote engine does not hold the release this server was started for (empty:
+    it does, or the backend is the embedded store), looked at once per
+    :data:`RELEASE_CHECK_SECONDS` (two COUNT queries; a load balancer asks often)."""
+    check = getattr(state.backend, "release_problem", None)
+    if check is None:
+        return ""
+    now = time.monotonic() if now is None else now
+    last = state.extras.get("release-check")
+    if last is not None and now - last[0] < RELEASE_CHECK_SECONDS:
+        return last[1]
+    problem = check(state.build.manifest, state.settings.max_result_rows)
+    if problem and (last is None or last[1] != problem):
+        logging.getLogger("ruhrgraph.web").warning("the engine at %s does not serve the "
+                                                   "release: %s", state.backend_name, problem)
+    state.extras["release-check"] = (now, problem)
+    return problem
 
 
 @bp.get("/metrics")

@@ -129,8 +129,8 @@ def places() -> dict:
     items = [{"iri": r["place"].value, "path": linker.path(r["place"].value),
               "name": r["name"].value, "ags": _v(r, "ags"),
               "in_ruhr": r["inRuhr"].value == "true",
-              "district": r["isDistrict"].value == "true", "in": _v(r, "district"),
-              "abroad": r["isCity"].value == "true",
+              "district": lookup.true(r["isDistrict"]), "in": _v(r, "district"),
+              "abroad": lookup.true(r["isCity"]),
               "projects": int(r["projects"].value)} for r in lookup.select(_PLACES)]
     values = {p["iri"]: p["projects"] for p in items if p["projects"]}
     return {"places": items, "map": ruhrmap.svg(values, title=gettext(

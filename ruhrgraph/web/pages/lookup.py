@@ -25,6 +25,12 @@ from ruhrgraph.web.pages.terms import pick_label
 PREFIXES = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in NAMESPACES.items())
 
 
+def true(term) -> bool:
+    """Whether a boolean a query computed is true: ``true`` or ``1`` (both lexical forms of
+    ``xsd:boolean``; Virtuoso answers ``EXISTS``/``BIND(true ...)`` with the integer 1)."""
+    return term is not None and term.value in ("true", "1")
+
+
 def iri(value: str) -> object:
     return store.iri(value)
 

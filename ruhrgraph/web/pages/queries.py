@@ -141,7 +141,8 @@ def answer(query: canned.CannedQuery, given: dict[str, int | str], *,
     """The canned query's result for the parameter values ``given``: "resolve, then bind"
     (:func:`resolve`) unless ``resolved`` is false; the answer is the same either way."""
     bound = bindings(query, given)
-    return lookup.run(query.text, {**bound, **resolve(query, bound)} if resolved else bound)
+    return query.sorted_joins(lookup.run(
+        query.text, {**bound, **resolve(query, bound)} if resolved else bound))
 
 
 def _csv(query: canned.CannedQuery, result: store.Result) -> bytes:

@@ -174,7 +174,7 @@ def _group(linker: Linker, rows, labels, hidden: dict[str, int] | None = None
         shown.sort(key=lambda s: (s.kind != "iri", s.lang != "de", s.text.casefold()))
         out.append((linker.show(p, labels), shown, (hidden or {}).get(p.value, 0)))
     order = {RDF + "type": 0, RDFS + "label": 1, SKOS + "prefLabel": 2}
-    out.sort(key=lambda po: (order.get(po[0].value, 9), po[0].text.casefold()))
+    out.sort(key=lambda po: (order.get(po[0].value, 9), po[0].text.casefold(), po[0].value))
     return out
 
 
@@ -247,7 +247,12 @@ def describe(iri: str, only: str | None = None, after: str = "") -> Description:
     for s, p, o in shown:
         if s.value != iri:
             parts.setdefault(s.value, (s, []))[1].append((p, o))
-    types = [linker.show(o, labels) for p, o in main if p.value == RDF + "type"]
+    # Our own classes first, then by IRI: the first is the page's kind, whatever order the
+    # engine answers in.
+    base = state().iris.base
+    types = [linker.show(o, labels) for o in sorted(
+        (o for p, o in main if p.value == RDF + "type"),
+        key=lambda o: (not o.value.startswith(base), o.value))]
 
     def left_out(subject: str) -> dict[str, int]:
         return {p: n for (s, p), n in hidden.items() if s == subject}

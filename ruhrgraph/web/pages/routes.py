@@ -74,7 +74,9 @@ def _content_type(name: str) -> str:
 
 
 def rdf_document(triples, name: str) -> bytes:
-    body = ntriples(triples)
+    """The triples (in any order: each engine has its own) as a document in ``name``, the
+    same for every order."""
+    body = b"".join(sorted(ntriples(triples).splitlines(keepends=True)))
     result = store.Result(store.GRAPH, body, len(triples))
     used = {p: ns for p, ns in prefixes(state().iris).items() if ns.encode() in body}
     return store.convert(result, name, prefixes=used)

@@ -94,10 +94,12 @@ def geometry() -> Geometry:
     cached = st.extras.get("ruhr_map")
     if cached is not None:
         return cached
-    rows = lookup.select(_PLACES)
+    # In one order whatever the engine's: the map is drawn from the rows in turn.
+    rows = sorted(lookup.select(_PLACES), key=lambda r: (
+        r["place"].value, r["district"].value if "district" in r else ""))
     districts = {r["place"].value: r["name"].value for r in rows
-                 if r["isDistrict"].value == "true"}
-    towns = [r for r in rows if r["isDistrict"].value != "true"]
+                 if lookup.true(r["isDistrict"])}
+    towns = [r for r in rows if not lookup.true(r["isDistrict"])]
     if not towns:
         cached = st.extras["ruhr_map"] = Geometry(0, (), districts)
         return cached
@@ -125,7 +127,7 @@ def geometry() -> Geometry:
                 polygon = _clip(polygon, pts[i], other)
         cells.append(Cell(row["place"].value, row["name"].value,
                           row["district"].value if "district" in row else None,
-                          row["independent"].value == "true", pts[i],
+                          lookup.true(row["independent"]), pts[i],
                           tuple((round(x, 1), round(y, 1)) for x, y in polygon)))
     cells.sort(key=lambda c: c.name)
     cached = st.extras["ruhr_map"] = Geometry(round(height, 1), tuple(cells), districts)

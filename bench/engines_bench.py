@@ -1,0 +1,202 @@
+"""Remote engines against the embedded store: load time and memory per engine and scale,
+and latency (p50/p99) and throughput of the canned mix through `ruhrgraph serve`.
+
+    python bench/engines_bench.py [--scales 1,100] [--seconds 20] [--clients 4]
+        [--workers 2]
+
+For each scale: `ruhrgraph build --scale N` into a temporary directory; then for each engine
+(the Oxigraph server, Virtuoso 7 from Debian's package, each started fresh on 127.0.0.1 with
+a throw-away store and its own ports: `proc.Virtuoso`) the wall time of `ruhrgraph load --to`
+(staging graphs, the switch, the release check) and the engine's resident memory after the
+load and at its peak during it (VmRSS, sampled every 50 ms). Then `ruhrgraph serve` (granian,
+``--workers``) on the embedded store and on each engine, the result cache off
+(`CACHE_MAX_BYTES=0`, so every request reaches the backend), and ``--clients`` threads ask for
+the canned mix (every `queries/*.rq` as `/queries/<name>.json`, a project page, a place page)
+round-robin for ``--seconds``: requests per second, p50 and p99 latency, errors. The servers
+run one after the other (a shared 2-core machine: the client threads, the web workers and the
+engine share the cores, so remote figures include the engine's own CPU time). Figures are
+printed and written to `bench/results/engines.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+from proc import Virtuoso, free_port, rss_mb, stop, wait_http
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PASSWORD = "bench-Engine-pw-1"
+
+
+def build(directory: Path, scale: int) -> Path:
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "ruhrgraph"), "build", "--build-dir", str(directory), "--quiet",
+                    "--scale", str(scale)], check=True, cwd=ROOT)
+    print(f"x{scale}: built in {time.perf_counter() - started:.1f} s", flush=True)
+    return directory
+
+
+class Peak(threading.Thread):
+    """The highest VmRSS of one process while it runs."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self._done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, rss_mb(self.pid))
+            time.sleep(0.05)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+        self.join()
+
+
+def load(url: str, store: Path, pid: int) -> dict:
+    env = {**os.environ, "RUHRGRAPH_ENGINE_USER": "dba", "RUHRGRAPH_ENGINE_PASSWORD": PASSWORD}
+    with Peak(pid) as peak:
+        started = time.perf_counter()
+        done = subprocess.run([str(BIN / "ruhrgraph"), "load", "--to", url, "--store",
+                               str(store)], env=env, capture_output=True, text=True,
+                              check=False)
+        seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return {"load_s": round(seconds, 2), "rss_mb": round(rss_mb(pid), 1),
+            "peak_rss_mb": round(peak.peak, 1)}
+
+
+def serve(build_dir: Path, workers: int, backend: str = "") -> tuple[str, subprocess.Popen]:
+    port = free_port()
+    env = {**os.environ, "RUHRGRAPH_BUILD_DIR": str(build_dir), "RUHRGRAPH_STORE_DIR": "",
+           "RUHRGRAPH_BACKEND": backend, "RUHRGRAPH_CACHE_MAX_BYTES": "0",
+           "RUHRGRAPH_ACCESS_LOG": "0", "RUHRGRAPH_QUERIES_DIR": str(ROOT / "queries"),
+           "RUHRGRAPH_QUERY_TIMEOUT": "30"}
+    process = subprocess.Popen(
+        [str(BIN / "ruhrgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    wait_http(url + "/healthz", process, 120)
+    return url, process
+
+
+def mix() -> list[str]:
+    paths = [f"/queries/{p.stem}.json" for p in sorted((ROOT / "queries").glob("*.rq"))]
+    return [*paths, "/project/05-02", "/place/05911000"]
+
+
+def drive(url: str, seconds: float, clients: int) -> dict:
+    paths = mix()
+    for path in paths:  # every request answers before the clock starts
+        response = requests.get(url + path, timeout=120)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}{path}: {response.status_code} {response.text[:300]}")
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(offset: int) -> None:
+        session, i = requests.Session(), offset
+        while time.monotonic() < deadline:
+            path = paths[i % len(paths)]
+            i += 1
+            started = time.perf_counter()
+            ok = session.get(url + path, timeout=120).status_code == 200
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                errors[0] += not ok
+
+    threads = [threading.Thread(target=client, args=(n * 3,)) for n in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return {"requests": len(latencies), "errors": errors[0],
+            "rps": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(statistics.median(latencies) * 1000, 1),
+            "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1)}
+
+
+def engines(tmp: Path):
+    """(name, start) pairs; start() answers (store URL, query URL, pid, stop())."""
+    def oxigraph():
+        port = free_port()
+        process = subprocess.Popen(
+            [str(BIN / "oxigraph"), "serve", "--location", str(tmp / "oxigraph"), "--bind",
+             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        wait_http(url + "/query?query=ASK%7B%7D", process)
+        return url + "/store", url + "/query", process.pid, lambda: stop(process)
+
+    def virtuoso():
+        engine = Virtuoso(tmp / "virtuoso", PASSWORD, memory_mb=1024).start()
+        return engine.store, engine.query, engine.process.pid, engine.stop
+
+    return [("oxigraph", oxigraph), ("virtuoso", virtuoso)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", default="1,100")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    figures: dict = {"clients": args.clients, "workers": args.workers,
+                     "seconds": args.seconds, "scales": {}}
+    for scale in [int(s) for s in args.scales.split(",")]:
+        with tempfile.TemporaryDirectory(prefix=f"engines-x{scale}-") as name:
+            tmp = Path(name)
+            build_dir = build(tmp / "build", scale)
+            store = (build_dir / "current").resolve() / "store"
+            row: dict = {}
+            url, process = serve(build_dir, args.workers)
+            try:
+                row["embedded"] = drive(url, args.seconds, args.clients)
+            finally:
+                stop(process)
+            print(f"x{scale} embedded: {row['embedded']}", flush=True)
+            for engine, start in engines(tmp):
+                store_url, query_url, pid, halt = start()
+                try:
+                    row[engine] = load(store_url, store, pid)
+                    url, process = serve(build_dir, args.workers, query_url)
+                    try:
+                        row[engine].update(drive(url, args.seconds, args.clients))
+                    finally:
+                        stop(process)
+                finally:
+                    halt()
+                print(f"x{scale} {engine}: {row[engine]}", flush=True)
+            figures["scales"][f"x{scale}"] = row
+    figures["loadavg"] = os.getloadavg()
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "engines.json").write_text(json.dumps(figures, indent=1) + "\n")
+    print(json.dumps(figures, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""OpenLink Virtuoso 7 (Debian's virtuoso-opensource) as the remote engine, started here on
+127.0.0.1 with a throw-away database and its own ini and ports: `ruhrgraph load` writes the
+release through its authenticated Graph Store and switches it in with one SPARQL Update, and
+the web tier, pointed at it, answers every canned query, every page kind, the downloads and
+`/sparql` as the embedded store does; /healthz says when it holds another release."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import Virtuoso, pages_app
+from engine_checks import (  # noqa: F401 - the tests every engine passes
+    assert_heavy_query_ends_at_the_deadline,
+    assert_loaded,
+    held,
+    load,
+    test_every_canned_query_answers_alike,
+    test_every_page_kind_and_document_answers_alike,
+    test_sparql_answers_alike,
+)
+
+PASSWORD = "Engine-Test-7f3a"
+CREDENTIALS = {"RUHRGRAPH_ENGINE_USER": "dba", "RUHRGRAPH_ENGINE_PASSWORD": PASSWORD}
+
+if not shutil.which("virtuoso-t"):
+    pytest.fail("virtuoso-t is missing: `make system-deps` installs Debian's "
+                "virtuoso-opensource", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    with Virtuoso(tmp_path_factory.mktemp("virtuoso"), PASSWORD) as engine:
+        yield engine
+
+
+@pytest.fixture(scope="module")
+def loaded(virtuoso, built_graph):
+    first = load(virtuoso.store, built_graph.store, CREDENTIALS)
+    again = load(virtuoso.store, built_graph.store, CREDENTIALS)
+    return first, again
+
+
+@pytest.fixture(scope="module")
+def remote(loaded, virtuoso, built_graph):
+    return pages_app(built_graph.build_dir, BACKEND=virtuoso.query).test_client()
+
+
+def test_load_is_idempotent_and_keeps_the_password_out(loaded, built_graph, virtuoso):
+    for done in loaded:
+        assert_loaded(done, built_graph.manifest, "virtuoso", virtuoso.store)
+        assert PASSWORD not in done.stdout + done.stderr
+    held_now = held(virtuoso.query)
+    ours = {g: n for g, n in held_now.items() if g.startswith("https://w3id.org/ruhrgraph/")}
+    assert ours == built_graph.manifest["graphs"]  # twice loaded, once held
+    assert not [g for g in held_now if g.startswith("urn:ruhrgraph:staging:")]
+
+
+def test_wrong_password_is_refused_without_showing_it(virtuoso, built_graph):
+    done = load(virtuoso.store, built_graph.store,
+                {**CREDENTIALS, "RUHRGRAPH_ENGINE_PASSWORD": "not-the-Password-91"})
+    assert done.returncode == 2
+    assert "answered HTTP 401" in done.stderr
+    assert "not-the-Password-91" not in done.stdout + done.stderr
+
+
+
+def test_health_names_the_release(remote, built_graph):
+    health = remote.get("/healthz")
+    assert health.status_code == 200, health.data
+    assert health.get_json()["build"] == built_graph.manifest["build_id"]
+
+
+def test_health_says_when_the_engine_holds_another_release(loaded, virtuoso, built_graph,
+                                                           tmp_path):
+    other = dict(built_graph.manifest, build_iri="https://w3id.org/ruhrgraph/build/other")
+    (tmp_path / "manifest.json").write_text(json.dumps(other))
+    app = pages_app(built_graph.build_dir, BACKEND=virtuoso.query,
+                    STORE_DIR=str(tmp_path / "store"))
+    health = app.test_client().get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json()["problem"] == (
+        f"the engine holds build {built_graph.manifest['build_iri']}, not "
+        "https://w3id.org/ruhrgraph/build/other: load this release, or serve the one it holds")
+    empty = dict(built_graph.manifest, graphs={"https://example.org/nothing": 5})
+    (tmp_path / "manifest.json").write_text(json.dumps(empty))
+    health = pages_app(built_graph.build_dir, BACKEND=virtuoso.query,
+                       STORE_DIR=str(tmp_path / "store")).test_client().get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json()["problem"] == (
+        "the engine holds none of the release's graphs (empty, or loaded elsewhere): load it "
+        "with `ruhrgraph load --to URL`")
+
+
+def test_a_heavy_query_ends_at_our_deadline(loaded, virtuoso, built_graph):
+    app = pages_app(built_graph.build_dir, BACKEND=virtuoso.query, QUERY_TIMEOUT=1.0)
+    assert_heavy_query_ends_at_the_deadline(app.test_client())
