@@ -1,10 +1,15 @@
 """Side-by-side throughput of SPARQL endpoints on one query mix, in one run (wrk drives load).
 
-Without ``--endpoint``: starts ``ruhrgraph serve`` and ``oxigraph serve-read-only`` (the
-peer, with ``--union-default-graph`` so both answer the same) on the store of the current
-build, runs the repeated mix and the never-repeated mix (``--unique``), prints the table and
-writes it to ``bench/results/endpoint.txt``. With ``--endpoint NAME=URL`` (twice or more):
-times the given endpoints only, as the shared harness does.
+Without ``--endpoint``: starts ``ruhrgraph serve`` and the peers on the store of the current
+build: ``oxigraph serve-read-only`` (with ``--union-default-graph`` so both answer the same)
+and, when Debian's ``virtuoso-opensource`` is installed (``make system-deps``), OpenLink
+Virtuoso 7 (``proc.Virtuoso``: a throw-away database on its own ports, 1 GB of buffers,
+loaded with ``ruhrgraph load --to``; every request names the release's graphs as its dataset,
+so Virtuoso's own system graphs stay out, as our Virtuoso adapter does). Runs the repeated mix
+and the never-repeated mix (``--unique``), prints the table and writes it to
+``bench/results/endpoint.txt``. ``--peers oxigraph`` leaves Virtuoso out. With
+``--endpoint NAME=URL`` (twice or more): times the given endpoints only, as the shared
+harness does.
 
     python bench/endpoint_bench.py [--queries DIR] [--seconds 3] [--connections 8]
         [--rounds 3] [--workers CORES] [--threads 8] [--unique | --repeated]
@@ -161,8 +166,33 @@ def wait(url, process, seconds=60):
     raise SystemExit(f"no answer from {url}")
 
 
+VIRTUOSO_PASSWORD = "bench-Endpoint-pw-1"
+
+
 @contextlib.contextmanager
-def servers(store, workers, threads):
+def virtuoso_peer(store):
+    """Virtuoso on a throw-away database holding the release of ``store``: (name, URL) with
+    the release's graphs as every request's dataset."""
+    from proc import Virtuoso
+
+    graphs = list(json.loads((store.parent / "manifest.json").read_text())["graphs"])
+    with tempfile.TemporaryDirectory(prefix="endpoint-bench-virtuoso-") as tmp:
+        engine = Virtuoso(pathlib.Path(tmp), VIRTUOSO_PASSWORD, memory_mb=1024).start()
+        try:
+            env = {**os.environ, "RUHRGRAPH_ENGINE_USER": "dba",
+                   "RUHRGRAPH_ENGINE_PASSWORD": VIRTUOSO_PASSWORD}
+            subprocess.run([str(pathlib.Path(sys.executable).parent / "ruhrgraph"), "load",
+                            "--to", engine.store, "--store", str(store)], env=env,
+                           check=True, capture_output=True)
+            dataset = urllib.parse.urlencode([("default-graph-uri", g) for g in graphs]
+                                             + [("named-graph-uri", g) for g in graphs])
+            yield "virtuoso", f"{engine.query}?{dataset}"
+        finally:
+            engine.stop()
+
+
+@contextlib.contextmanager
+def servers(store, workers, threads, peers=("oxigraph",)):
     bin_dir = pathlib.Path(sys.executable).parent
     ours_port, peer_port = free_port(), free_port()
     env = {**os.environ, "RUHRGRAPH_STORE_DIR": str(store), "RUHRGRAPH_ACCESS_LOG": "0"}
@@ -177,8 +207,12 @@ def servers(store, workers, threads):
     try:
         wait(f"http://127.0.0.1:{ours_port}/healthz", ours)
         wait(f"http://127.0.0.1:{peer_port}/query?query=ASK%7B%7D", peer)
-        yield [("ruhrgraph", f"http://127.0.0.1:{ours_port}/sparql"),
+        eps = [("ruhrgraph", f"http://127.0.0.1:{ours_port}/sparql"),
                ("oxigraph", f"http://127.0.0.1:{peer_port}/query")]
+        with contextlib.ExitStack() as more:
+            if "virtuoso" in peers:
+                eps.append(more.enter_context(virtuoso_peer(store)))
+            yield eps
     finally:
         for process in (ours, peer):
             process.terminate()
@@ -214,6 +248,8 @@ def main():
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--unique", action="store_true", help="only the never-repeated mix")
     ap.add_argument("--repeated", action="store_true", help="only the repeated mix")
+    ap.add_argument("--peers", default="oxigraph,virtuoso" if os.path.exists(
+        "/usr/bin/virtuoso-t") else "oxigraph", help="peers to start: oxigraph[,virtuoso]")
     a = ap.parse_args()
     queries = a.queries or (ROOT / "queries" if any((ROOT / "queries").glob("*.rq"))
                             else HERE / "queries")
@@ -232,7 +268,7 @@ def main():
         store = pathlib.Path(a.store) if a.store else (ROOT / "data/build/current/store").resolve()
         if not store.is_dir():
             raise SystemExit(f"no store at {store}: run `ruhrgraph build` first")
-        with servers(store, a.workers, a.threads) as eps:
+        with servers(store, a.workers, a.threads, a.peers.split(",")) as eps:
             for unique in modes:
                 bad += compare(queries, eps, a.seconds, a.connections, a.rounds, unique, out)
         results = HERE / "results"
