@@ -92,6 +92,24 @@ def test_search_errors_speak_the_interface_language(pages):
         "q: Die Suche enthält keine Wörter, nur Zeichen: Bitte geben Sie ein Wort ein.")
 
 
+@pytest.mark.parametrize(("url", "status", "german"), [
+    ("/explore?place=zzz", 400, "place: kein Eintrag der Art „Ort“ hat im Katalog den "
+     "Schlüssel 'zzz'"),
+    ("/compare?ministry=mwide&ministry=nope", 400, "ministry: kein Eintrag der Art "
+     "„Ministerium“ hat im Katalog den Schlüssel 'nope'"),
+    ("/lists/project/99-99/measures.csv", 404, "kein Projekt hat den Code '99-99'"),
+    ("/project/99-99", 404, "In diesem Graphen gibt es keinen Eintrag „Projekt 99-99“: über "
+     "<https://w3id.org/ruhrgraph/project/99-99> wird nichts ausgesagt."),
+])
+def test_error_messages_speak_the_interface_language(pages, url, status, german):
+    asked = {"Accept": "application/json", "Accept-Language": "de"}
+    response = pages.get(url, headers=asked)
+    assert response.status_code == status
+    assert response.get_json()["error"]["message"] == german
+    page = pages.get(url, headers={"Accept": "text/html", "Accept-Language": "de"})
+    assert '<p class="error-message">' in page.data.decode()  # German: no lang="en" on it
+
+
 def test_operators_are_searched_as_words_and_said(pages):
     body = json.loads(pages.get('/search.json?q=%22Bochum%22+NEAR+-Chemie%2A').data)
     assert body["words"] == ["Bochum", "Chemie"]

@@ -44,12 +44,23 @@ _RELATIONS = {"named_ministries": "mentionsMinistry", "places": "mentionsPlace",
 _RELATION = _PROLOGUE + "SELECT ?project ?o WHERE { ?project rg:%s ?o }"
 
 
-class FilterError(ValueError):
-    """A parameter whose value the explorer cannot use; ``parameter`` names it."""
+#: Why the explorer cannot use a value, as data: reason -> the English message (a ``%``-format
+#: over the error's ``values``); the web layer says it in the reader's language.
+FILTER_MESSAGES = {
+    "unknown_key": "no %(kind)s has the key %(key)r in the catalogue",
+    "year": "a year from %(low)d to %(high)d, not %(value)r",
+    "yes_no": "'yes' or 'no', not %(value)r",
+}
 
-    def __init__(self, parameter: str, message: str):
-        super().__init__(f"{parameter}: {message}")
-        self.parameter, self.message = parameter, message
+
+class FilterError(ValueError):
+    """A parameter whose value the explorer cannot use; ``parameter`` names it, ``reason`` (a
+    key of :data:`FILTER_MESSAGES`) and ``values`` say why."""
+
+    def __init__(self, parameter: str, reason: str, **values: object):
+        self.parameter, self.reason, self.values = parameter, reason, values
+        self.message = FILTER_MESSAGES[reason] % values
+        super().__init__(f"{parameter}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -181,20 +192,19 @@ class Filters:
             if key:
                 kind = "ministry" if facet == "named_ministry" else facet
                 if table.iri_of(f"{kind}:{key}") is None:
-                    raise FilterError(facet, f"no {kind.replace('_', ' ')} has the key "
-                                      f"{key[:60]!r} in the catalogue")
+                    raise FilterError(facet, "unknown_key", kind=kind, key=key[:60])
                 values[facet] = key
         for name in YEAR_FILTERS:
             raw = args.get(name, "")
             if raw:
                 if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
-                    raise FilterError(name, f"a year from {MIN_YEAR} to {MAX_YEAR}, "
-                                      f"not {raw[:20]!r}")
+                    raise FilterError(name, "year", low=MIN_YEAR, high=MAX_YEAR,
+                                      value=raw[:20])
                 values[name] = int(raw)
         flag = args.get("open_ended", "")
         if flag:
             if flag not in ("yes", "no"):
-                raise FilterError("open_ended", f"'yes' or 'no', not {flag[:20]!r}")
+                raise FilterError("open_ended", "yes_no", value=flag[:20])
             values["open_ended"] = flag == "yes"
         values["text"] = args.get("q", "").strip()
         return cls(**values)

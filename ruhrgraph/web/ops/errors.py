@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Response, current_app, g, json, render_template, request
+from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from ruhrgraph.query.executor import QueryOverloaded, QueryTimeout
@@ -27,14 +28,23 @@ _OFFERS = ["text/plain", "application/json", "text/html"]
 
 
 class ApiError(Exception):
-    """An answer with ``status``; ``details`` (e.g. line, column) go into the JSON body."""
+    """An answer with ``status``; ``details`` (e.g. line, column) go into the JSON body;
+    ``language`` is the message's (English unless a page said it in the reader's)."""
 
     def __init__(self, status: int, title: str, message: str, *,
-                 headers: dict[str, str] | None = None, **details: Any):
+                 headers: dict[str, str] | None = None, language: str = "en",
+                 **details: Any):
         super().__init__(message)
         self.status, self.title, self.message = status, title, message
         self.headers = headers or {}
+        self.language = language
         self.details = details
+
+
+def localized(status: int, title: str, message: str, **details: Any) -> ApiError:
+    """An error whose ``message`` the caller wrote with ``gettext``: in the reader's language,
+    and marked so on the error page."""
+    return ApiError(status, title, message, language=str(get_locale() or "de"), **details)
 
 
 def render(error: ApiError) -> Response:

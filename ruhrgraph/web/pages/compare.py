@@ -14,11 +14,12 @@ import json
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ruhrgraph.query.explorer import ProjectTable, Row
-from ruhrgraph.web.ops.errors import ApiError
-from ruhrgraph.web.pages.explorer import table
+from ruhrgraph.web.ops.errors import localized
+from ruhrgraph.web.pages.explorer import table, unknown_key
 from ruhrgraph.web.pages.pagecache import respond
 
 bp = Blueprint("compare", __name__)
@@ -60,19 +61,19 @@ def compare(projects: ProjectTable, kind: str, keys: list[str]) -> list[Compared
 def _request() -> tuple[ProjectTable, str, list[str]]:
     given = [k for k in KINDS if request.args.getlist(k)]
     if len(given) != 1:
-        raise ApiError(400, "Bad Request", "compare one kind: give two or more of place=, "
-                       "ministry=, field= or organisation= (e.g. ?place=05112000&"
-                       "place=05911000)")
+        raise localized(400, "Bad Request", gettext(
+            "compare one kind: give two or more of place=, ministry=, field= or "
+            "organisation= (e.g. ?place=05112000&place=05911000)"))
     kind = given[0]
     keys = list(dict.fromkeys(request.args.getlist(kind)))
     if not 2 <= len(keys) <= MAX_COMPARED:
-        raise ApiError(400, "Bad Request", f"compare 2 to {MAX_COMPARED} different "
-                       f"{KIND_LABELS[kind]}, not {len(keys)}")
+        raise localized(400, "Bad Request", gettext(
+            "compare 2 to %(most)d different %(kinds)s, not %(count)d", most=MAX_COMPARED,
+            kinds=KIND_LABELS[kind], count=len(keys)))
     projects = table()
     for key in keys:
         if projects.iri_of(f"{kind}:{key}") is None:
-            raise ApiError(400, "Bad Request", f"{kind}: no {kind} has the key {key[:60]!r} "
-                           "in the catalogue")
+            raise localized(400, "Bad Request", f"{kind}: " + unknown_key(kind, key))
     return projects, kind, keys
 
 

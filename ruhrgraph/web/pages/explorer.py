@@ -31,11 +31,12 @@ from ruhrgraph.query.explorer import (
     view_query,
 )
 from ruhrgraph.web import i18n, state
-from ruhrgraph.web.ops.errors import ApiError
+from ruhrgraph.web.ops.errors import localized
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.pagecache import respond
 from ruhrgraph.web.pages.search import _index, parse_or_400
 from ruhrgraph.web.pages.spreadsheet import csv_download
+from ruhrgraph.web.pages.terms import KIND_NAMES
 
 bp = Blueprint("explorer", __name__)
 PAGE_SIZE = 50
@@ -63,6 +64,27 @@ JSON_HEADINGS = {"code": _l("Code"), "title": _l("Title"), "iri": "IRI",
                  "places": _l("Places named"), "organisations": _l("Organisations named"),
                  "start": _l("Start"), "end": _l("End"), "open_ended": _l("Open-ended"),
                  "measures": _l("Measures")}
+
+
+#: The explorer's reasons (``ruhrgraph.query.explorer.FILTER_MESSAGES``) in words of the
+#: interface's language.
+FILTER_SAID = {
+    "unknown_key": _l("no %(kind)s has the key %(key)r in the catalogue"),
+    "year": _l("a year from %(low)d to %(high)d, not %(value)r"),
+    "yes_no": _l("'yes' or 'no', not %(value)r"),
+}
+
+
+def filter_said(error: FilterError) -> str:
+    values = dict(error.values)
+    if "kind" in values:
+        values["kind"] = str(KIND_NAMES.get(values["kind"], values["kind"]))
+    return str(FILTER_SAID[error.reason]) % values
+
+
+def unknown_key(kind: str, key: str) -> str:
+    """"no place has the key 'x' in the catalogue", in the interface's language."""
+    return filter_said(FilterError(kind, "unknown_key", kind=kind, key=key[:60]))
 
 
 def table() -> ProjectTable:
@@ -98,19 +120,22 @@ def _state() -> tuple[ProjectTable, Filters, str, bool, int]:
     args = request.args
     for name in PARAMETERS:
         if len(args.getlist(name)) > 1:
-            raise ApiError(400, "Bad Request", f"the parameter {name!r} is given "
-                           f"{len(args.getlist(name))} times: give it once")
+            raise localized(400, "Bad Request", gettext(
+                "the parameter %(name)r is given %(count)d times: give it once", name=name,
+                count=len(args.getlist(name))))
     projects = table()
     try:
         filters = Filters.parse(args, projects)
     except FilterError as error:
-        raise ApiError(400, "Bad Request", f"{error.parameter}: {error.message}") from None
+        raise localized(400, "Bad Request", f"{error.parameter}: "
+                   + filter_said(error)) from None
     sort = args.get("sort", "code")
     if sort not in SORTS:
-        raise ApiError(400, "Bad Request", f"sort: one of {', '.join(SORTS)}")
+        raise localized(400, "Bad Request", "sort: " + gettext("one of %(values)s",
+                                                          values=", ".join(SORTS)))
     page = args.get("page", "1")
     if not page.isdigit() or int(page) < 1:
-        raise ApiError(400, "Bad Request", "page: a whole number from 1")
+        raise localized(400, "Bad Request", "page: " + gettext("a whole number from 1"))
     return projects, filters, sort, args.get("desc") == "1", int(page)
 
 

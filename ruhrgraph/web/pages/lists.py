@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ruhrgraph.web import state
-from ruhrgraph.web.ops.errors import ApiError
+from ruhrgraph.web.ops.errors import localized
 from ruhrgraph.web.pages import entities
 from ruhrgraph.web.pages.spreadsheet import csv_download
 
@@ -54,11 +55,13 @@ def _rows(name: str, project: dict) -> list[tuple]:
 @bp.get("/lists/project/<code>/<name>.<ext>")
 def project_list(code: str, name: str, ext: str) -> Response:
     if name not in COLUMNS or ext not in ("csv", "json"):
-        raise ApiError(404, "Not Found", f"a project has the lists measures and mentions, "
-                       f"as .csv or .json, not {name}.{ext}")
+        raise localized(404, "Not Found", gettext(
+            "a project has the lists measures and mentions, as .csv or .json, not "
+            "%(name)s.%(ext)s", name=name[:40], ext=ext[:20]))
     project = entities.project(state().iris.base + "project/" + code)
     if project is None:
-        raise ApiError(404, "Not Found", f"no project has the code {code[:40]!r}")
+        raise localized(404, "Not Found", gettext("no project has the code %(code)r",
+                                             code=code[:40]))
     rows = _rows(name, project)
     keys = [key for key, _ in COLUMNS[name]]
     if ext == "json":

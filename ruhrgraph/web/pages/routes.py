@@ -29,12 +29,12 @@ from ruhrgraph.query.bindings import inline_values
 from ruhrgraph.web import state
 from ruhrgraph.web.endpoint import negotiation
 from ruhrgraph.web.endpoint.service import prefixes
-from ruhrgraph.web.ops.errors import ApiError
+from ruhrgraph.web.ops.errors import ApiError, localized
 from ruhrgraph.web.pages import browse, charts, entities, lookup, ruhrmap
 from ruhrgraph.web.pages import resource as describe
 from ruhrgraph.web.pages.pagecache import respond
 from ruhrgraph.web.pages.queries import canned_queries
-from ruhrgraph.web.pages.terms import Linker, ntriples
+from ruhrgraph.web.pages.terms import KIND_NAMES, Linker, ntriples
 
 bp = Blueprint("pages", __name__)
 
@@ -209,8 +209,9 @@ def _html(iri: str, path: str, kind: str, only: str | None, after: str,
 
 def _missing(iri: str, kind: str) -> ApiError:
     key = iri.rsplit(f"/{kind}/", 1)[-1]
-    return ApiError(404, "Not Found", f"There is no {kind} {key} in this graph: nothing is "
-                    f"said about <{iri}>.")
+    return localized(404, "Not Found", gettext(
+        "There is no %(kind)s %(key)s in this graph: nothing is said about <%(iri)s>.",
+        kind=KIND_NAMES.get(kind, kind), key=key, iri=iri))
 
 
 def _register_kinds() -> None:
@@ -275,7 +276,7 @@ def home() -> Response:
 def projects() -> Response:
     after = request.args.get("after", "")
     if len(after) > 40:
-        raise ApiError(400, "Bad Request", "'after' is a project code")
+        raise localized(400, "Bad Request", gettext("'after' is a project code"))
     return _page("browse_projects.html", context=lambda: browse.projects(after))
 
 

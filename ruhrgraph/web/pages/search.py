@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ruhrgraph.query.backends import release_dir
@@ -20,7 +21,7 @@ from ruhrgraph.search.analysis import Note
 from ruhrgraph.search.documents import KINDS
 from ruhrgraph.search.index import FILE_NAME, Hit
 from ruhrgraph.web import state
-from ruhrgraph.web.ops.errors import ApiError
+from ruhrgraph.web.ops.errors import ApiError, localized
 from ruhrgraph.web.pages.pagecache import respond
 from ruhrgraph.web.pages.spreadsheet import csv_download
 
@@ -64,11 +65,12 @@ def _arguments() -> tuple[str, list[str], int]:
     kinds = request.args.getlist("kind")
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
-        raise ApiError(400, "Bad Request", f"unknown kind {unknown[0]!r}: one of "
-                       + ", ".join(KINDS))
+        raise localized(400, "Bad Request", gettext("unknown kind %(kind)r: one of %(kinds)s",
+                                               kind=unknown[0][:40], kinds=", ".join(KINDS)))
     page = request.args.get("page", "1")
     if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
-        raise ApiError(400, "Bad Request", f"'page' is a whole number from 1 to {MAX_PAGE}")
+        raise localized(400, "Bad Request", gettext("'page' is a whole number from 1 to %(most)d",
+                                               most=MAX_PAGE))
     return q, kinds, int(page)
 
 
@@ -83,7 +85,7 @@ def parse_or_400(q: str, parameter: str = "") -> SearchQuery:
         return parse_query(q)
     except SearchInputError as error:
         details = {} if error.position is None else {"position": error.position}
-        raise ApiError(400, "Bad Request", parameter + said(error.note), **details) from None
+        raise localized(400, "Bad Request", parameter + said(error.note), **details) from None
 
 
 def _search(q: str, kinds: list[str], page: int) -> Results:

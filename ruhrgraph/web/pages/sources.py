@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from ruhrgraph import store
@@ -22,7 +23,7 @@ from ruhrgraph.iris import KINDS
 from ruhrgraph.namespaces import OA, PROV
 from ruhrgraph.namespaces import ONTOLOGY_NS as RG
 from ruhrgraph.web import state
-from ruhrgraph.web.ops.errors import ApiError
+from ruhrgraph.web.ops.errors import localized
 from ruhrgraph.web.pages import lookup
 from ruhrgraph.web.pages.pagecache import respond
 from ruhrgraph.web.pages.terms import Linker
@@ -74,12 +75,13 @@ def _range(raw: str | None, count: int) -> tuple[int, int] | None:
         return None
     match = _LINES.fullmatch(raw)
     if not match:
-        raise ApiError(400, "Bad Request", "lines is a line number or a range like 12-15")
+        raise localized(400, "Bad Request", gettext("lines is a line number or a range like "
+                                               "12-15"))
     first = int(match.group(1))
     last = int(match.group(2) or first)
     if not 1 <= first <= last <= count:
-        raise ApiError(400, "Bad Request", f"lines must lie within 1-{count}, first before "
-                       "last")
+        raise localized(400, "Bad Request", gettext("lines must lie within 1-%(count)d, first "
+                                               "before last", count=count))
     return first, last
 
 
@@ -125,10 +127,11 @@ def facts_from(source: str, marked: int, first: int, last: int) -> list[dict]:
 @bp.get("/source/<key>/text")
 def text(key: str) -> Response:
     if not _KEY.fullmatch(key):
-        raise ApiError(404, "Not Found", "a source key is 16 hexadecimal digits")
+        raise localized(404, "Not Found", gettext("a source key is 16 hexadecimal digits"))
     path = files().get(key)
     if path is None:
-        raise ApiError(404, "Not Found", f"the text of source {key} is not on this server")
+        raise localized(404, "Not Found", gettext("the text of source %(key)s is not on this "
+                                             "server", key=key))
     lines = _lines(path)
     marked = _range(request.args.get("lines"), len(lines))
     iri = state().iris.source(key)

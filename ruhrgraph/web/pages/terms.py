@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from ruhrgraph import store
 from ruhrgraph.iris import Iris, parse_path
 from ruhrgraph.namespaces import (
@@ -33,6 +35,12 @@ from ruhrgraph.namespaces import (
 )
 from ruhrgraph.namespaces import DCTERMS as DCT
 from ruhrgraph.web import i18n
+
+#: The kinds of entity in words (lower case, singular), for sentences about them.
+KIND_NAMES = {"project": _l("project"), "measure": _l("measure"), "field": _l("action field"),
+              "ministry": _l("ministry"), "place": _l("place"),
+              "organisation": _l("organisation"), "duration": _l("duration"),
+              "programme": _l("programme")}
 
 #: English labels of the outside terms the graph uses (the ontology graph labels its own).
 VOCABULARY_LABELS: dict[str, str] = {
