@@ -46,7 +46,8 @@ def test_the_page_names_no_other_host(sparql_server):
     loads = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', response.text)
     assert loads == ["/favicon.ico", "/static/site.css", "/static/pages.css",
                      "/static/vendor/yasgui/yasgui.min.css", "/static/sparql.css",
-                     "/static/vendor/yasgui/yasgui.min.js", "/static/editor.js"]
+                     "/static/vendor/yasgui/yasgui.min.js", "/static/editor-views.js",
+                     "/static/editor.js"]
     # The plain form, for a browser without JavaScript.
     assert '<form id="query-form" class="plain-form" method="get" action="/sparql">' \
         in response.text
@@ -62,11 +63,14 @@ def test_the_page_names_no_other_host(sparql_server):
                        "}\nORDER BY ?project\nLIMIT 25\n")
 
 
-def test_editor_script_asks_only_our_server():
-    script = (ROOT / "ruhrgraph" / "web" / "static" / "editor.js").read_text()
-    assert re.findall(r"https?://[^\s\"')]+", script) == [
-        "http://www.w3.org/2000/01/rdf-schema#label>|",
-        "http://www.w3.org/2004/02/skos/core#prefLabel>"]
+def test_editor_scripts_name_no_host():
+    """Our scripts hold no URL but two vocabulary IRIs and the SVG namespace."""
+    static = ROOT / "ruhrgraph" / "web" / "static"
+    found = [url for name in ("editor.js", "editor-views.js")
+             for url in re.findall(r"https?://[^\s\"')]+", (static / name).read_text())]
+    assert found == ["http://www.w3.org/2000/01/rdf-schema#label>|",
+                     "http://www.w3.org/2004/02/skos/core#prefLabel>",
+                     "http://www.w3.org/2000/svg"]
 
 
 def test_completion_index(sparql_server):

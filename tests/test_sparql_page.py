@@ -31,7 +31,12 @@ class Watched:
         self.page = self.context.new_page()
         self.ours = urllib.parse.urlsplit(server.url).netloc
         self.outside: list[str] = []
+        self.seen: list[str] = []  # every request the page made, by the DevTools protocol
         self.errors: list[str] = []
+        devtools = self.context.new_cdp_session(self.page)
+        devtools.send("Network.enable")
+        devtools.on("Network.requestWillBeSent",
+                    lambda event: self.seen.append(event["request"]["url"]))
         self.context.route("**/*", self._route)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.on("console", lambda m: self.errors.append(m.text)
@@ -218,6 +223,33 @@ def test_permalink_keeps_query_and_view(watched, graph_server):
         other.close()
 
 
+def test_chart_and_map_views(watched, graph_server):
+    page = watched.page
+    open_editor(page, graph_server.sparql + "?lang=en")
+    set_query(page, "PREFIX rg: <https://w3id.org/ruhrgraph/ontology#>\n"
+                    "PREFIX schema: <http://schema.org/>\n"
+                    "SELECT ?place ?latitude ?longitude (COUNT(?p) AS ?projects) WHERE {\n"
+                    "  ?p rg:mentionsPlace ?place . ?place rg:inRuhrRegion true ;\n"
+                    "  schema:latitude ?latitude ; schema:longitude ?longitude }\n"
+                    "GROUP BY ?place ?latitude ?longitude ORDER BY DESC(?projects) ?place")
+    run(page)
+    rows = page.locator(ROWS).count()
+    page.click(".tabPanel.active .yasr .select_map")
+    page.wait_for_selector(".tabPanel.active .rg-map circle")
+    assert page.locator(".tabPanel.active .rg-map circle").count() == rows
+    gelsenkirchen = page.locator(".tabPanel.active .rg-map a[href='/place/05513000']")
+    assert gelsenkirchen.locator("text").text_content() == "Gelsenkirchen"
+    page.screenshot(path=str(ARTIFACTS / "sparql-map.png"))
+    page.click(".tabPanel.active .yasr .select_chart")
+    page.wait_for_selector(".tabPanel.active .rg-chart rect.bar")
+    bars = page.locator(".tabPanel.active .rg-chart rect.bar")
+    assert bars.count() == rows
+    # The last numeric column (the count) is charted, in the rows' order.
+    widths = [float(w) for w in bars.evaluate_all("bs => bs.map(b => b.getAttribute('width'))")]
+    assert widths[0] == max(widths) and widths == sorted(widths, reverse=True)
+    page.screenshot(path=str(ARTIFACTS / "sparql-chart.png"))
+
+
 def test_a_canned_example_opens_in_a_tab(watched, graph_server):
     page = watched.page
     open_editor(page, graph_server.sparql + "?lang=en")
@@ -247,6 +279,36 @@ def test_examples_in_german(watched, graph_server):
     assert page.locator(".tabPanel.active .yasr .select_table").inner_text() == "Tabelle"
     assert page.locator(".tabPanel.active .dataTables_info").inner_text() == \
         "Zeilen 1 bis 50 von 60"
+
+
+def test_no_request_leaves_our_host(watched, graph_server):
+    """What YASGUI asks other hosts for by default (prefix.cc for prefixes, LOV for classes
+    and properties, triply.cc, CDNs) comes from our server or not at all."""
+    page = watched.page
+    open_editor(page, graph_server.sparql)
+    set_query(page, "")
+    page.keyboard.type("PREFIX fo", delay=30)  # prefixes: prefix.cc by default
+    assert hints(page) == [("foaf: <http://xmlns.com/foaf/0.1/>",)]
+    set_query(page, "SELECT * WHERE { ?s a ")
+    page.keyboard.press("Control+Space")  # classes: LOV by default
+    assert ("rg:Project", "project", "class") in hints(page)
+    set_query(page, "PREFIX schema: <http://schema.org/>\nSELECT * WHERE { ?s schema:")
+    page.keyboard.press("Control+Space")  # properties: LOV by default
+    offered = [h[0] for h in hints(page)]
+    assert "schema:latitude" in offered and all(h.startswith("schema:") for h in offered)
+    page.keyboard.press("Escape")
+    page.keyboard.type("latitude ?lat } LIMIT 2", delay=20)
+    run(page)
+    page.click(".tabPanel.active .yasr .select_response")
+    page.click("#examples summary")
+    page.click("a.example:has-text('Projects naming a city')")
+    page.wait_for_selector(".tabsList .tab.active >> text=Projects naming a city")
+    page.wait_for_selector(DRAWN)
+    hosts = {urllib.parse.urlsplit(url).netloc for url in watched.seen
+             if not url.startswith(("data:", "blob:"))}
+    assert hosts == {watched.ours}
+    assert graph_server.url + "/sparql/editor.json" in watched.seen
+    assert watched.outside == []
 
 
 def test_no_javascript_the_form_answers(browser, graph_server):

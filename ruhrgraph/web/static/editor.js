@@ -58,14 +58,21 @@
     }
 
     // --- results: YASR's table, IRIs with their labels, linked to our pages -------------
+    // An IRI under the base links to its page here, an http(s) IRI links out; any other
+    // (javascript:, data: ...) is never a link.
+    function hrefOf(iri) {
+      if (iri.indexOf(base) === 0) return "/" + iri.slice(base.length);
+      return /^https?:\/\//i.test(iri) ? iri : null;
+    }
+
     function linkHtml(iri) {
       var local = iri.indexOf(base) === 0;
-      var href = local ? "/" + iri.slice(base.length) : iri;
+      var href = hrefOf(iri);
       var shown = shortIri(iri) || "<" + iri + ">";
       var label = labels[iri];
       var inner = label ? '<span class="label">' + esc(label) + '</span><span class="iri-text">' +
         esc(shown) + "</span>" : esc(shown);
-      if (!local && !/^https?:\/\//i.test(iri)) {  // javascript:, data: ... never a link
+      if (href === null) {
         return '<span class="iri" title="' + esc(iri) + '">' + inner + "</span>";
       }
       return '<a class="iri" href="' + esc(href) + '" title="' + esc(iri) + '"' +
@@ -108,6 +115,12 @@
         }).catch(function () {});
     }
 
+    function withLabels(yasr) {
+      return index.catch(function () {}).then(function () {
+        return fetchLabels(resultIris(yasr.results));
+      });
+    }
+
     var Table = Yasr.plugins.table;
     Table.defaults.openIriInNewWindow = false;
     Table.defaults.tableConfig.language = {
@@ -123,9 +136,7 @@
       }
       draw(persistent) {
         var self = this, draw = Table.prototype.draw;
-        return index.catch(function () {}).then(function () {
-          return fetchLabels(resultIris(self.yasr.results));
-        }).then(function () { return draw.call(self, persistent); });
+        return withLabels(self.yasr).then(function () { return draw.call(self, persistent); });
       }
       getUriLinkFromBinding(binding) { return linkHtml(binding.value); }
       getColumns() {
@@ -151,6 +162,10 @@
       constructor(yasr) { super(yasr); this.label = T.response; this.helpReference = undefined; }
     }
     Yasr.registerPlugin("response", OurResponse);
+    if (window.ruhrgraphViews) {  // chart and map (static/editor-views.js)
+      window.ruhrgraphViews(Yasr, { text: T, labels: labels, shortIri: shortIri, href: hrefOf,
+                                    ready: withLabels });
+    }
 
     // --- completion from our index -----------------------------------------------------
     var shown = {};  // completion text -> [label, kind] of the last list offered
@@ -194,9 +209,10 @@
         if (r) found.push([r, e]);
       });
       found.sort(function (a, b) {
-        return a[0] - b[0] || (a[1].label || a[1].iri).localeCompare(b[1].label || b[1].iri);
+        return a[0] - b[0] || (a[1].label || a[1].iri).toLowerCase()
+          .localeCompare((b[1].label || b[1].iri).toLowerCase());
       });
-      return found.slice(0, 40).map(function (x) {
+      return found.slice(0, 100).map(function (x) {
         var text = written(yasqe, x[1].iri);
         shown[text] = [x[1].label || "", T[x[1].kind || kinds] || ""];
         return text;
@@ -309,7 +325,8 @@
         editorHeight: "18rem",
         createShortLink: undefined
       },
-      yasr: { defaultPlugin: "table", pluginOrder: ["table", "response"], prefixes: {} }
+      yasr: { defaultPlugin: "table", pluginOrder: ["table", "chart", "map", "response"],
+              prefixes: {} }
     });
     // The query a permalink brought is in a tab now: the address shows the page again.
     if (/[?&]query=/.test(location.search)) {
