@@ -20,7 +20,10 @@
     var prefixes = [];    // [prefix, namespace], longest namespace first
     var lang = document.documentElement.lang || "de";
     var index = fetch(data.index, { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .catch(function () {  // no index: the editor works, it only completes less
+        return { prefixes: {}, classes: [], properties: [], entities: [] };
+      })
       .then(function (idx) { learn(idx); return idx; });
 
     function pickLabel(byLang) {
@@ -116,7 +119,7 @@
     }
 
     function withLabels(yasr) {
-      return index.catch(function () {}).then(function () {
+      return index.then(function () {
         return fetchLabels(resultIris(yasr.results));
       });
     }
@@ -141,6 +144,7 @@
       getUriLinkFromBinding(binding) { return linkHtml(binding.value); }
       getColumns() {
         var columns = Table.prototype.getColumns.call(this);
+        if (columns.length) columns[0].title = "#";  // the row numbers' column has a name
         columns.slice(1).forEach(function (column) {
           var render = column.render;
           column.render = function (value, type, row, meta) {
@@ -317,12 +321,14 @@
       populateFromUrl: function (fromUrl) {
         fromUrl.requestConfig.endpoint = endpoint;  // a link never points the editor elsewhere
         fromUrl.requestConfig.args = [];
+        fromUrl.requestConfig.headers = {};
         return fromUrl;
       },
       yasqe: {
         value: data.starter,
         autocompleters: ["variables", "prefixes", "property", "class", "entity"],
         editorHeight: "18rem",
+        lineWrapping: true,  // long lines wrap: no sideways scrolling on a phone
         createShortLink: undefined
       },
       yasr: { defaultPlugin: "table", pluginOrder: ["table", "chart", "map", "response"],
@@ -378,9 +384,31 @@
       var view = tab.getPersistedJson().yasr.settings.selectedPlugin || "table";
       permalink.href = "/sparql?" + new URLSearchParams({ query: query, outputFormat: view });
     }
-    ["tabChange", "tabSelect", "queryResponse", "tabClose"].forEach(function (event) {
-      yasgui.on(event, function () { setTimeout(refresh, 0); });
+    // What YASGUI leaves unnamed gets a name; its "+" sits inside the tab list, where only
+    // tabs may be, so it is hidden from assistive technology and our "New tab" button stands in.
+    function accessible() {
+      Array.prototype.forEach.call(host.querySelectorAll(".CodeMirror textarea"), function (t) {
+        t.setAttribute("aria-label", T.editor);
+      });
+      // A long query scrolls inside the editor: its scroller can be reached by the keyboard.
+      Array.prototype.forEach.call(host.querySelectorAll(".CodeMirror-scroll"), function (s) {
+        s.setAttribute("tabindex", "0");
+      });
+      Array.prototype.forEach.call(host.querySelectorAll("select.tableSizer"), function (s) {
+        s.setAttribute("aria-label", T.pageSize);
+      });
+      Array.prototype.forEach.call(host.querySelectorAll(".tabsList button.addTab"), function (b) {
+        b.setAttribute("tabindex", "-1");
+        b.parentNode.setAttribute("aria-hidden", "true");
+      });
+    }
+    document.getElementById("new-tab").addEventListener("click", function () {
+      yasgui.addTab(true);
     });
+    ["tabChange", "tabSelect", "queryResponse", "tabClose", "tabAdd"].forEach(function (event) {
+      yasgui.on(event, function () { setTimeout(function () { refresh(); accessible(); }, 0); });
+    });
+    accessible();
     formatSel.addEventListener("change", refresh);
     [download, permalink].forEach(function (a) { a.addEventListener("mousedown", refresh); });
     refresh();
