@@ -88,7 +88,7 @@ def page(query: str) -> Response:
                          for f in negotiation.GRAPHS]}
     html = render_template(
         "sparql.html", query=query or starter(prefixes), starter=starter(prefixes),
-        autorun=bool(query), examples=localized(canned, i18n.locale()), formats=formats,
+        examples=localized(canned, i18n.locale()), formats=formats,
         base=st.iris.base, build=st.build, timeout=st.settings.query_timeout,
         max_rows=st.settings.max_result_rows)
     return Response(html, 200, content_type="text/html; charset=utf-8",
