@@ -348,6 +348,20 @@ def test_labels_escaped_and_linked(fixture_page, sparql_server):
     assert fixture_page.errors == []
 
 
+def test_hostile_iris_and_literals_stay_text(fixture_page, sparql_server):
+    page = fixture_page.page
+    open_editor(page, sparql_server.sparql)
+    set_query(page, 'SELECT ?i ?l WHERE { VALUES (?i ?l) { (<javascript:alert(1)> '
+                    '"<img src=x onerror=alert(1)>") (<http://example.org/a\'b> "x") } }')
+    run(page)
+    assert page.locator(f"{ROWS} img").count() == 0
+    assert page.locator(f"{ROWS} .nonIri").first.inner_text() == "<img src=x onerror=alert(1)>"
+    assert page.locator(f"{ROWS} span.iri").first.inner_text() == "<javascript:alert(1)>"
+    hrefs = page.eval_on_selector_all(f"{ROWS} a", "as => as.map(a => a.getAttribute('href'))")
+    assert hrefs == ["http://example.org/a'b"]
+    assert fixture_page.errors == []
+
+
 def test_downloads_in_every_format(fixture_page, sparql_server):
     page = fixture_page.page
     query = ("PREFIX rg: <https://w3id.org/ruhrgraph/ontology#>\n"
