@@ -96,3 +96,13 @@ def test_remote_health_and_cut(remote_server):
         "query": f"SELECT * WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} }}"})
     assert response.headers["RuhrGraph-Truncated"] == "true; limit=1000"
     assert len(response.json()["results"]["bindings"]) == 1000
+
+
+def test_editor_index_through_the_remote_engine(remote_server, sparql_server):
+    """The editor's completion index (/sparql/editor.json) is made through the remote
+    engine as it is from the embedded store."""
+    remote = requests.get(remote_server.url + "/sparql/editor.json", timeout=30).json()
+    local = requests.get(sparql_server.url + "/sparql/editor.json", timeout=30).json()
+    for key in ("prefixes", "classes", "properties", "entities"):
+        assert remote[key] == local[key], key
+    assert len(remote["entities"]) == 7
