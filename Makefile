@@ -7,7 +7,7 @@ PORT   ?= 8000
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install build serve test lint bench system-deps node-deps clean translations
+.PHONY: help install build serve test lint bench system-deps node-deps clean translations vendor-yasgui
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,7 +39,20 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
-node-deps: $(NODE_STAMP) ## Install the pinned npm tools (package-lock.json): axe-core, Comunica's comunica-sparql
+node-deps: $(NODE_STAMP) ## Install the pinned npm tools (package-lock.json): axe-core, YASGUI, Comunica's comunica-sparql
+
+# YASGUI (the query page's editor) is served from the repository, never from a CDN: its built
+# files and licences are copied from the pinned npm package and checked against SHA256SUMS.
+# After changing the pin in package.json, delete SHA256SUMS and run this to write new sums.
+YASGUI_NPM := node_modules/@triply/yasgui
+YASGUI_DIR := ruhrgraph/web/static/vendor/yasgui
+YASGUI_FILES := build/yasgui.min.js build/yasgui.min.css build/yasgui.min.js.LICENSE.txt LICENSE.txt
+vendor-yasgui: node-deps ## Copy YASGUI's built files and licence from node_modules, check their sha256
+	mkdir -p $(YASGUI_DIR)
+	for f in $(YASGUI_FILES); do cp $(YASGUI_NPM)/$$f $(YASGUI_DIR)/; done
+	node -p 'require("./$(YASGUI_NPM)/package.json").version' > $(YASGUI_DIR)/VERSION
+	cd $(YASGUI_DIR) && { [ -f SHA256SUMS ] || sha256sum $(notdir $(YASGUI_FILES)) VERSION > SHA256SUMS; } \
+	  && sha256sum -c --strict SHA256SUMS
 
 test: install system-deps node-deps lint ## Lint, then run the whole test suite
 	$(PY) -m pytest

@@ -20,7 +20,9 @@ PAGES = ["/", "/project/05-02", "/ministry/mwide", "/place/05911000", "/explore?
          "/search?q=Wasserstoff", "/queries/projects-by-city",
          "/compare?place=05112000&place=05911000",
          # the other charts with links: Gantt, ministry network, a project's neighbourhood
-         "/queries/timeline", "/queries/ministry-network", "/queries/project-neighbourhood"]
+         "/queries/timeline", "/queries/ministry-network", "/queries/project-neighbourhood",
+         # the SPARQL editor (YASGUI, docs/editor.md)
+         "/sparql"]
 LANGUAGES = ["de", "en"]
 WIDTHS = [1280, 390]
 IMPACTS = ["critical", "serious", "moderate", "minor"]

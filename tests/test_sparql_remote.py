@@ -115,3 +115,13 @@ def test_remote_resolves_relative_iris_against_our_base(remote_server, sparql_se
                             params={"query": "SELECT ?s WHERE {\n ?s ?p\n}"})
     assert response.status_code == 400
     assert response.text.startswith("400 Query Syntax Error: error at 3:2: ")
+
+
+def test_editor_index_through_the_remote_engine(remote_server, sparql_server):
+    """The editor's completion index (/sparql/editor.json) is made through the remote
+    engine as it is from the embedded store."""
+    remote = requests.get(remote_server.url + "/sparql/editor.json", timeout=30).json()
+    local = requests.get(sparql_server.url + "/sparql/editor.json", timeout=30).json()
+    for key in ("prefixes", "classes", "properties", "entities"):
+        assert remote[key] == local[key], key
+    assert len(remote["entities"]) == 7

@@ -38,10 +38,10 @@ from ruhrgraph.web.ops import monitoring as ops
 
 #: Modules under ``ruhrgraph.web`` whose ``bp`` blueprint the app registers, in order (a
 #: blueprint two modules share, ``opendata``'s, is registered once, when first named).
-BLUEPRINTS: tuple[str, ...] = ("endpoint.sparql", "opendata.catalog", "opendata.crawlers",
-                               "pages.routes", "pages.queries", "pages.sources", "pages.search",
-                               "pages.explorer", "pages.lists", "pages.compare",
-                               "openapi")
+BLUEPRINTS: tuple[str, ...] = ("endpoint.sparql", "endpoint.editor", "opendata.catalog",
+                               "opendata.crawlers", "pages.routes", "pages.queries",
+                               "pages.sources", "pages.search", "pages.explorer",
+                               "pages.lists", "pages.compare", "openapi")
 
 
 @dataclass

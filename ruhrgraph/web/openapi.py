@@ -82,6 +82,8 @@ _DESCRIBED: dict[str, tuple[str, tuple[str, ...], tuple[int, ...], tuple[str, ..
                              _COMPARED),
     "lists.project_list": ("A project's measures or mentions as CSV or JSON",
                            ("text/csv", "application/json"), (404,), ("sep",)),
+    "editor.index": ("The SPARQL editor's completion index: prefixes, classes, properties, "
+                     "entity names", ("application/json",), (), ()),
     "sparql.endpoint": ("SPARQL 1.1 Protocol query endpoint",
                         (*_RESULT_TYPES, *_GRAPH_TYPES, "text/html"),
                         (400, 403, 406, 413, 415, 503), ()),

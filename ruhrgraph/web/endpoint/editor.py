@@ -1,8 +1,11 @@
-"""The query page: an editor with SPARQL highlighting, examples, results, downloads.
+"""The query page: YASGUI configured for this graph, and the plain form beneath it.
 
 It is served at ``/sparql`` to clients that prefer HTML (a browser's GET, with or without
-``query=``), so a permalink is simply ``/sparql?query=...``. Everything it needs is in
-``static/`` (no CDN): it works offline, and without JavaScript the form still submits.
+``query=``), so a permalink is simply ``/sparql?query=...`` (YASGUI adds the view it shows,
+``outputFormat=``). YASGUI is vendored in ``static/vendor/yasgui`` (``make vendor-yasgui``)
+and ``static/editor.js`` configures it: our endpoint only, completion from
+``/sparql/editor.json`` (``completion``), the canned queries as examples. Nothing comes from
+another host, and without JavaScript the plain form still submits (docs/editor.md).
 """
 
 from __future__ import annotations
@@ -10,13 +13,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Response, render_template
+from flask import Blueprint, Response, render_template, request
 
 from ruhrgraph.query import canned
 from ruhrgraph.query.canned import editor_text
-from ruhrgraph.web import state
-from ruhrgraph.web.endpoint import negotiation
+from ruhrgraph.web import i18n, state
+from ruhrgraph.web.endpoint import completion, negotiation
 from ruhrgraph.web.endpoint import service as description
+
+bp = Blueprint("editor", __name__)
 
 _HEADER = re.compile(r"^#\+?\s*([A-Za-z_-]+)\s*:\s*(.*?)\s*$")
 
@@ -33,7 +38,9 @@ def examples(directory: str) -> list[dict[str, str]]:
             pass
         else:
             found.append({"name": query.name, "title": query.title,
-                          "description": query.description, "query": editor_text(query)})
+                          "description": query.description, "title_de": query.title_de,
+                          "description_de": query.description_de,
+                          "query": editor_text(query)})
             continue
         text = path.read_text(encoding="utf-8")
         meta: dict[str, str] = {}
@@ -48,9 +55,25 @@ def examples(directory: str) -> list[dict[str, str]]:
     return found
 
 
-def _starter(prologue: str) -> str:
-    return (prologue + "\nSELECT ?project ?label WHERE {\n  ?project a rg:Project ;\n"
-            "           rdfs:label ?label .\n}\nORDER BY ?label\nLIMIT 25\n")
+def localized(found: list[dict[str, str]], lang: str) -> list[dict[str, str]]:
+    """The examples with the title and description in ``lang`` (German where given)."""
+    def pick(ex: dict[str, str], key: str) -> str:
+        return (ex.get(f"{key}_de") if lang == "de" else None) or ex[key]
+    return [{"name": ex["name"], "title": pick(ex, "title"),
+             "description": pick(ex, "description"), "query": ex["query"]} for ex in found]
+
+
+#: The query a new tab starts with: short, and only the prefixes it uses.
+STARTER_BODY = ("SELECT ?project ?title ?ministry WHERE {\n"
+                "  ?project a rg:Project ;\n"
+                "           rdfs:label ?title ;\n"
+                "           rg:leadMinistry ?ministry .\n"
+                "}\nORDER BY ?project\nLIMIT 25\n")
+
+
+def starter(prefixes: dict[str, str]) -> str:
+    return "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in ("rg", "rdfs")) + "\n" + \
+        STARTER_BODY
 
 
 def page(query: str) -> Response:
@@ -64,9 +87,33 @@ def page(query: str) -> Response:
                "graph": [{"name": f.name, "media_type": f.media_type, "ext": f.extension}
                          for f in negotiation.GRAPHS]}
     html = render_template(
-        "sparql.html", query=query or _starter(description.prologue(st.iris)),
-        autorun=bool(query), examples=canned, prefixes=prefixes, formats=formats,
+        "sparql.html", query=query or starter(prefixes), starter=starter(prefixes),
+        examples=localized(canned, i18n.locale()), formats=formats,
         base=st.iris.base, build=st.build, timeout=st.settings.query_timeout,
         max_rows=st.settings.max_result_rows)
     return Response(html, 200, content_type="text/html; charset=utf-8",
                     headers={"Vary": "Accept", "Cache-Control": "no-cache"})
+
+
+@bp.get("/sparql/editor.json")
+def index() -> Response:
+    """The editor's completion index of the served build (``completion``), made once per
+    worker and build; an ETag lets a browser keep it."""
+    st = state()
+    key = ("editor-index", st.build.build_id)
+    cached = st.extras.get(key)
+    if cached is None:
+        made = completion.build(_rows, st.iris, description.prefixes(st.iris),
+                                st.build.build_id)
+        cached = st.extras[key] = completion.encode(made)
+    body, etag = cached
+    response = Response(body, 200, content_type="application/json; charset=utf-8",
+                        headers={"Cache-Control": "no-cache"})
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+def _rows(query: str) -> list[dict[str, object]]:
+    st = state()
+    return st.executor.run(lambda: st.backend.rows(query, max_rows=100_000),
+                           st.settings.query_timeout)
