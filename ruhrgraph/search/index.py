@@ -151,19 +151,24 @@ def _matches(word: Word, stems: Sequence[str]) -> bool:
 
 def _hit(row: tuple, stems: Sequence[str]) -> Hit:
     iri, kind, label, context, title, body, source, first, last, score = row
-    text = body if any(_matches(w, stems) for w in words(body)) else (body or title)
-    return Hit(iri, kind, label, context, snippet(text, stems), source, first or 0,
-               last or 0, -score)
+    found = words(body)  # the body is split into words once, for the test and the snippet
+    if any(_matches(w, stems) for w in found):
+        cut = snippet(body, stems, found=found)
+    else:
+        cut = snippet(body or title, stems)
+    return Hit(iri, kind, label, context, cut, source, first or 0, last or 0, -score)
 
 
-def snippet(text: str, stems: Sequence[str], size: int = SNIPPET_WORDS
-            ) -> tuple[tuple[str, bool], ...]:
+def snippet(text: str, stems: Sequence[str], size: int = SNIPPET_WORDS,
+            found: Sequence[Word] | None = None) -> tuple[tuple[str, bool], ...]:
     """The stretch of ``size`` words of ``text`` with the most matched words, as (text,
-    marked) pieces, with "…" where text was left out."""
-    found = words(text)
+    marked) pieces, with "…" where text was left out (``found``: its words, when split
+    already)."""
+    found = words(text) if found is None else found
     if not found:
         return ()
     hits = [i for i, w in enumerate(found) if _matches(w, stems)]
+    marked = set(hits)
     start = 0
     if hits:
         best = max(hits, key=lambda i: sum(1 for j in hits if i <= j < i + size))
@@ -173,7 +178,7 @@ def snippet(text: str, stems: Sequence[str], size: int = SNIPPET_WORDS
     cursor = found[start].start
     for i in range(start, end):
         word = found[i]
-        if i in hits:
+        if i in marked:
             pieces += [(text[cursor:word.start], False), (text[word.start:word.end], True)]
             cursor = word.end
     tail_end = found[end - 1].end if end < len(found) else len(text)
