@@ -233,18 +233,29 @@ class View:
     all_rows: tuple[Row, ...] = ()  # every row under the filters, sorted (for downloads)
 
 
-def _keeps(row: Row, filters: Filters, table: ProjectTable, text_rows: set[str] | None,
-           skip: str | None = None) -> bool:
-    for facet, attribute in FACETS.items():
+def _wanted(filters: Filters, table: ProjectTable) -> dict[str, str | None]:
+    """facet -> the IRI its filter asks for (facets without a filter left out)."""
+    wanted = {}
+    for facet in FACETS:
         key = getattr(filters, facet)
-        if key is None or facet == skip:
-            continue
-        kind = "ministry" if facet == "named_ministry" else facet
-        wanted = table.iri_of(f"{kind}:{key}")
-        value = getattr(row, attribute)
-        if (wanted not in value) if isinstance(value, frozenset) else (value != wanted):
-            return False
-    return _years(row, filters) and (text_rows is None or row.iri in text_rows)
+        if key is not None:
+            kind = "ministry" if facet == "named_ministry" else facet
+            wanted[facet] = table.iri_of(f"{kind}:{key}")
+    return wanted
+
+
+def _failing(row: Row, wanted: dict[str, str | None], filters: Filters,
+             text_rows: set[str] | None) -> tuple[str, ...]:
+    """The filters ``row`` does not pass: facet names, and ``""`` for the years and the
+    text (which no facet's count leaves out)."""
+    failing = []
+    for facet, iri in wanted.items():
+        value = getattr(row, FACETS[facet])
+        if (iri not in value) if isinstance(value, frozenset) else (value != iri):
+            failing.append(facet)
+    if not _years(row, filters) or (text_rows is not None and row.iri not in text_rows):
+        failing.append("")
+    return tuple(failing)
 
 
 def _years(row: Row, f: Filters) -> bool:
@@ -277,20 +288,26 @@ def explore(table: ProjectTable, filters: Filters, *, text_rows: set[str] | None
     """The rows of ``page`` under ``filters`` (``text_rows``: the projects the text search
     found, when a text is given), sorted, and every facet's counts under the other
     filters."""
-    kept = [row for row in table.rows if _keeps(row, filters, table, text_rows)]
+    wanted = _wanted(filters, table)
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    kept = []
+    for row in table.rows:  # one pass: a row counts in a facet when only that facet fails
+        failing = _failing(row, wanted, filters, text_rows)
+        if not failing:
+            kept.append(row)
+        if len(failing) > 1 or failing == ("",):
+            continue
+        for facet in (failing if failing else FACETS):
+            value = getattr(row, FACETS[facet])
+            for iri in (value if isinstance(value, frozenset) else (value,)):
+                counts[facet][iri] = counts[facet].get(iri, 0) + 1
     kept.sort(key=_sort_key(table, sort), reverse=descending)
     facets = {}
-    for facet, attribute in FACETS.items():
-        counts: dict[str, int] = {}
-        for row in table.rows:
-            if _keeps(row, filters, table, text_rows, skip=facet):
-                value = getattr(row, attribute)
-                for iri in (value if isinstance(value, frozenset) else (value,)):
-                    counts[iri] = counts.get(iri, 0) + 1
+    for facet in FACETS:
         selected = getattr(filters, facet)
         facets[facet] = sorted(
             (FacetValue(table.keys[i], table.labels.get(i, table.keys[i]), n,
-                        table.keys[i] == selected) for i, n in counts.items()),
+                        table.keys[i] == selected) for i, n in counts[facet].items()),
             key=lambda v: (-v.count, v.label))
     start = (page - 1) * page_size
     return View(tuple(kept[start:start + page_size]), len(kept), facets, tuple(kept))
