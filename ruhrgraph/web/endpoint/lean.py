@@ -39,9 +39,7 @@ access_log = logging.getLogger("ruhrgraph.access")
 _PARAMS = frozenset({"query", "default-graph-uri", "named-graph-uri", "format"})
 _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
-_ADDED = [("X-Content-Type-Options", "nosniff"),
-          ("Access-Control-Allow-Origin", "*"),
-          ("Access-Control-Expose-Headers", monitoring.CORS_EXPOSE)]
+_ADDED = [("X-Content-Type-Options", "nosniff"), *monitoring.CORS_HEADERS]
 
 
 class _Decline(Exception):
