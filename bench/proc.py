@@ -113,20 +113,41 @@ def stop_group(process: subprocess.Popen) -> None:
         process.wait()
 
 
-class Load:
+class Looping:
+    """Client threads, each running ``_run(its number)`` until ``_stop`` is set: started by
+    ``with``, stopped and joined when the block ends; ``_lock`` guards their counters."""
+
+    def __init__(self, threads: int):
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
+                         for i in range(threads)]
+
+    def _run(self, offset: int) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+
+class Load(Looping):
     """Threads asking for known answers (path -> SHA-256 of the body) until stopped; a 200
     must always be the right body (no partial answer, ever); connection errors (a server
     down or a worker killed) are counted in ``refused``, anything else in ``wrong``."""
 
     def __init__(self, url: str, expected: dict[str, str], threads: int = 8):
+        super().__init__(threads)
         self.url, self.expected = url, expected
         self.ok = self.refused = 0
         self.wrong: list[str] = []
         self.last_ok = 0.0
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
-                         for i in range(threads)]
 
     def _run(self, offset: int) -> None:
         paths, i, session = list(self.expected), offset, requests.Session()
@@ -149,13 +170,3 @@ class Load:
                     self.last_ok = time.monotonic()
                 else:
                     self.wrong.append(f"{path}: {response.status_code} {len(response.content)}")
-
-    def __enter__(self):
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=30)
