@@ -28,15 +28,13 @@ from conftest import (
     ROOT,
     VENV_BIN,
     Built,
-    free_port,
     run_build,
     start_oxigraph,
     start_server,
     stop,
 )
-from proc import Looping, alive, children, wait_for
+from proc import NGINX, Looping, Nginx, answers, children, wait_for
 
-NGINX = "/usr/sbin/nginx"
 TEMPLATE = ROOT / "docs" / "nginx-replicas.conf"
 RELEASE_QUERY = (
     "PREFIX dct: <http://purl.org/dc/terms/>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n"
@@ -82,60 +80,6 @@ MIX = (
 def body_release(response: requests.Response) -> str:
     rows = response.json()["results"]["bindings"]
     return ",".join(sorted(row["build"]["value"] for row in rows))
-
-
-class Nginx:
-    """nginx as this user: docs/nginx-replicas.conf rendered into ``runtime``, in the
-    foreground (`daemon off`), its master's pid in ``runtime/nginx.pid``."""
-
-    def __init__(self, runtime: Path):
-        self.runtime, self.port = runtime, free_port()
-        self.conf = runtime / "nginx.conf"
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
-
-    def _argv(self, *extra: str) -> list[str]:
-        return [NGINX, "-p", str(self.runtime), "-e", str(self.runtime / "error.log"),
-                "-c", str(self.conf), *extra]
-
-    def render(self, replicas: list[str]) -> None:
-        servers = "\n        ".join(f"server {url.removeprefix('http://')} max_fails=1 "
-                                    "fail_timeout=2s;" for url in replicas)
-        text = TEMPLATE.read_text(encoding="utf-8")
-        for name, value in (("runtime", str(self.runtime)), ("listen", f"127.0.0.1:{self.port}"),
-                            ("servers", servers), ("workers", "1")):
-            text = text.replace("{{" + name + "}}", value)
-        assert "{{" not in text, text
-        self.conf.write_text(text, encoding="utf-8")
-        checked = subprocess.run(self._argv("-t"), capture_output=True, text=True, timeout=30)
-        assert checked.returncode == 0, checked.stderr
-
-    def start(self, replicas: list[str]) -> None:
-        self.render(replicas)
-        self.process = subprocess.Popen(self._argv("-g", "daemon off;"),
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda: _answers(self.url + "/healthz"), "nginx does not answer", 30)
-
-    def switch(self, replicas: list[str]) -> None:
-        """Point nginx at ``replicas`` with a reload; return once the old workers are gone."""
-        assert self.process is not None
-        old = set(children(self.process.pid))
-        self.render(replicas)
-        reloaded = subprocess.run(self._argv("-s", "reload"), capture_output=True, text=True,
-                                  timeout=30)
-        assert reloaded.returncode == 0, reloaded.stderr
-        wait_for(lambda: not any(alive(pid) for pid in old), "old nginx workers linger", 30)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop(self.process)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=5).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 class Clients(Looping):
@@ -248,7 +192,7 @@ def second_build(built_graph, tmp_path_factory) -> Built:
 def nginx(tmp_path_factory):
     if not shutil.which(NGINX):
         pytest.fail(f"{NGINX} is missing: `make system-deps` installs Debian's nginx")
-    server = Nginx(tmp_path_factory.mktemp("nginx"))
+    server = Nginx(tmp_path_factory.mktemp("nginx"), TEMPLATE)
     yield server
     server.stop()
 
@@ -328,7 +272,7 @@ def test_a_remote_replica_keeps_its_release_when_current_moves(
         workers = set(children(replica.process.pid))
         replica.process.send_signal(signal.SIGHUP)  # granian respawns its workers
         wait_for(lambda: (now := set(children(replica.process.pid))) and not now & workers
-                 and _answers(replica.url + "/healthz"), "workers not respawned", 60)
+                 and answers(replica.url + "/healthz"), "workers not respawned", 60)
         after = requests.get(replica.sparql, params=ask, timeout=30)
         assert after.status_code == 200
         assert after.headers["RuhrGraph-Build"] == built_graph.manifest["build_id"]
