@@ -1,7 +1,8 @@
 """Process helpers shared by the benchmarks and the tests (`bench/*_bench.py`,
 `tests/conftest.py` and the tests that start servers): a free port, waiting for a server's
 first answer, stopping a process or a process group, live processes by parent or by command
-line, waiting for a condition, and client threads that check every answer.
+line, waiting for a condition, client threads that check every answer, and nginx run from a
+template in front of replicas.
 
 Benchmarks never import from `tests/`; the tests import this module through the path that
 `tests/conftest.py` adds. Standard library and requests only: no part of ruhrgraph.
@@ -113,20 +114,41 @@ def stop_group(process: subprocess.Popen) -> None:
         process.wait()
 
 
-class Load:
+class Looping:
+    """Client threads, each running ``_run(its number)`` until ``_stop`` is set: started by
+    ``with``, stopped and joined when the block ends; ``_lock`` guards their counters."""
+
+    def __init__(self, threads: int):
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
+                         for i in range(threads)]
+
+    def _run(self, offset: int) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+
+class Load(Looping):
     """Threads asking for known answers (path -> SHA-256 of the body) until stopped; a 200
     must always be the right body (no partial answer, ever); connection errors (a server
     down or a worker killed) are counted in ``refused``, anything else in ``wrong``."""
 
     def __init__(self, url: str, expected: dict[str, str], threads: int = 8):
+        super().__init__(threads)
         self.url, self.expected = url, expected
         self.ok = self.refused = 0
         self.wrong: list[str] = []
         self.last_ok = 0.0
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
-                         for i in range(threads)]
 
     def _run(self, offset: int) -> None:
         paths, i, session = list(self.expected), offset, requests.Session()
@@ -150,15 +172,74 @@ class Load:
                 else:
                     self.wrong.append(f"{path}: {response.status_code} {len(response.content)}")
 
-    def __enter__(self):
-        for thread in self._threads:
-            thread.start()
-        return self
 
-    def __exit__(self, *exc):
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=30)
+# --- nginx in front of replicas (tests/test_replicas.py, bench/replicas_bench.py) ------------
+
+NGINX = "/usr/sbin/nginx"
+
+
+def answers(url: str) -> bool:
+    """Whether ``url`` answers 200 now."""
+    try:
+        return requests.get(url, timeout=5).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+class Nginx:
+    """Debian's nginx as this user from a template with the placeholders of
+    ``docs/nginx-replicas.conf``, rendered into ``runtime`` (pid file, logs, temporary
+    files) on a free port, run in the foreground (`daemon off`)."""
+
+    def __init__(self, runtime: Path, template: Path, workers: str = "1",
+                 fail_timeout: str = "2s"):
+        self.runtime, self.template, self.port = runtime, template, free_port()
+        self.workers, self.fail_timeout = workers, fail_timeout
+        self.conf = runtime / "nginx.conf"
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def _argv(self, *extra: str) -> list[str]:
+        return [NGINX, "-p", str(self.runtime), "-e", str(self.runtime / "error.log"),
+                "-c", str(self.conf), *extra]
+
+    def render(self, replicas: list[str]) -> None:
+        """The configuration for ``replicas`` (``http://host:port`` each), checked by
+        `nginx -t`."""
+        servers = "\n        ".join(f"server {url.removeprefix('http://')} max_fails=1 "
+                                    f"fail_timeout={self.fail_timeout};" for url in replicas)
+        text = self.template.read_text(encoding="utf-8")
+        for name, value in (("runtime", str(self.runtime)), ("servers", servers),
+                            ("listen", f"127.0.0.1:{self.port}"), ("workers", self.workers)):
+            text = text.replace("{{" + name + "}}", value)
+        if "{{" in text:
+            raise ValueError(f"{self.template}: a placeholder is left after rendering")
+        self.conf.write_text(text, encoding="utf-8")
+        checked = subprocess.run(self._argv("-t"), capture_output=True, text=True, timeout=30)
+        if checked.returncode != 0:
+            raise RuntimeError(checked.stderr)
+
+    def start(self, replicas: list[str]) -> None:
+        self.render(replicas)
+        self.process = subprocess.Popen(self._argv("-g", "daemon off;"),
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: answers(self.url + "/healthz"), "nginx does not answer", 30)
+
+    def switch(self, replicas: list[str]) -> None:
+        """Point nginx at ``replicas`` (`nginx -s reload`); return once its old workers,
+        which finish the requests they hold, have ended."""
+        assert self.process is not None
+        old = set(children(self.process.pid))
+        self.render(replicas)
+        reloaded = subprocess.run(self._argv("-s", "reload"), capture_output=True, text=True,
+                                  timeout=30)
+        if reloaded.returncode != 0:
+            raise RuntimeError(reloaded.stderr)
+        wait_for(lambda: not any(alive(pid) for pid in old), "old nginx workers linger", 30)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
 
 
 # --- engines (tests/test_engine_*.py, bench/engines_bench.py) ------------------------------

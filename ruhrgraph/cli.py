@@ -47,6 +47,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if settings.backend:
         _check_engine(settings)
+        # The engine holds the facts, the release directory the rest (build id, ETags,
+        # search index, dumps): resolved once too, or a worker started after a build flips
+        # `current` would answer with another build id than its siblings and the replicas.
+        env["RUHRGRAPH_STORE_DIR"] = str(backend.store_dir(settings))
     else:
         # Resolve `current` once, so every worker (also one started later) serves one build.
         store_dir = backend.store_dir(settings)
@@ -66,8 +70,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             baseline = Path(tempfile.gettempdir()) / f"ruhrgraph-store-{args.port}.json"
             integrity.StoreWatch(store_dir).save(baseline)
             env["RUHRGRAPH_STORE_BASELINE"] = str(baseline)
-        # Held by granian (this process after exec) and its forked workers: no build prunes it.
-        _held = inuse.hold(backend.release_dir(settings), inheritable=True)
+    # Held by granian (this process after exec) and its forked workers: no build prunes it.
+    _held = inuse.hold(backend.release_dir(settings), inheritable=True)
     # One directory per port, emptied at start: /metrics sums what this server's workers wrote.
     metrics_dir = Path(tempfile.gettempdir()) / f"ruhrgraph-metrics-{args.port}"
     shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -8,12 +8,16 @@ blueprints listed in :data:`BLUEPRINTS`: add a page module by adding it there.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, send_from_directory
+from werkzeug.security import safe_join
 
 from ruhrgraph import config as cfg
 from ruhrgraph import store
@@ -58,6 +62,24 @@ class State:
     extras: dict[str, Any] = field(default_factory=dict)  # for other blueprints' own state
 
 
+class _App(Flask):
+    """Flask whose static files' ETag is made of their bytes. Flask's own is
+    mtime-size-name, another on every machine that installed the package, so a client
+    moving between replicas (docs/deploy.md) would fetch unchanged files again."""
+
+    def send_static_file(self, filename: str) -> Response:
+        folder = self.static_folder or ""
+        path = safe_join(folder, filename)
+        etag: str | bool = _content_etag(path) if path and Path(path).is_file() else True
+        return send_from_directory(folder, filename, etag=etag,
+                                   max_age=self.get_send_file_max_age(filename))
+
+
+@lru_cache(maxsize=64)
+def _content_etag(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:32]
+
+
 def state() -> State:
     """The application's shared :class:`State` (inside a request or app context)."""
     return current_app.extensions["ruhrgraph"]
@@ -69,7 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = cfg.load(config)
     if settings.query_base_iri and not store.valid_iri(settings.query_base_iri):
         raise ValueError(f"QUERY_BASE_IRI {settings.query_base_iri!r} is not an absolute IRI")
-    app = Flask(__name__)
+    app = _App(__name__)
     app.config.update(cfg.others(config))
     # A form-encoded query may be three times its size; refuse bigger bodies unread (413).
     app.config["MAX_CONTENT_LENGTH"] = 3 * settings.max_query_bytes + 65536

@@ -16,14 +16,19 @@ Two things granian does not do as ``ruhrgraph serve`` needs, handled here:
   :data:`CRASH_LOOP_SECONDS`: a worker that dies before it could have answered anything is
   still a crash loop (``ruhrgraph serve`` has already opened the store and made the app once,
   so that is rare), one that served and then ended itself is replaced.
+- From an iterator (werkzeug's answers all are) it writes an answer's head and its body in
+  two writes: a worker killed between them leaves a proxy with a head it has already passed
+  on and cannot retry on another replica (docs/deploy.md). :class:`_WholeBodies` hands it
+  every answer of a known length up to :data:`WHOLE_BODY_BYTES` as a one-item list, which
+  it writes with the head in one go.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterable
 
-from flask import Flask
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
@@ -39,15 +44,45 @@ _GRANIAN_WINDOW_SECONDS = 5.5
 
 TARGET = "ruhrgraph.web.serving:granian_app"
 
+#: Answers up to this many bytes (by their Content-Length) are written with their head.
+WHOLE_BODY_BYTES = 1 << 20
 
-def granian_app() -> Flask:
+
+def granian_app() -> _WholeBodies:
     """granian's factory: called once in every worker granian starts (also one it starts
     later, after another ended)."""
     from ruhrgraph.web import create_app
     from ruhrgraph.web.ops import workers
 
     workers.started()
-    return create_app()
+    return _WholeBodies(create_app())
+
+
+class _WholeBodies:
+    """WSGI layer: the body of an answer whose Content-Length is at most
+    :data:`WHOLE_BODY_BYTES` goes to granian as one bytes item; longer or unknown ones
+    (dumps) stream as they are."""
+
+    def __init__(self, app: Callable):
+        self.app = app
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        length: list[int] = []
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info=None):
+            length[:] = [int(v) for k, v in headers if k.lower() == "content-length"
+                         and v.isdigit()][:1]
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, start)
+        if not length or length[0] > WHOLE_BODY_BYTES or isinstance(body, list):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
 
 
 class _RespawnTimes(dict):
