@@ -278,7 +278,7 @@ MaxClientConnections = 20
 MaxKeepAlives = 20
 Charset = UTF-8
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {result_rows}
 MaxQueryExecutionTime = 120
 MaxQueryCostEstimationTime = 0
 """
@@ -287,9 +287,11 @@ MaxQueryCostEstimationTime = 0
 class Virtuoso:
     """A Virtuoso 7 server (Debian's virtuoso-opensource) on 127.0.0.1 with a throw-away
     database in ``directory``, its own ini and ports; ``dba``'s password is set to
-    ``password`` at start (a fresh database has ``dba``/``dba``)."""
+    ``password`` at start (a fresh database has ``dba``/``dba``); ``result_rows`` is its
+    ``[SPARQL] ResultSetMaxRows`` (Debian's own ini has 10,000)."""
 
-    def __init__(self, directory: Path, password: str, memory_mb: int = 256):
+    def __init__(self, directory: Path, password: str, memory_mb: int = 256,
+                 result_rows: int = 1_000_000):
         self.directory, self.password = Path(directory), password
         self.sql_port, self.http_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.http_port}"
@@ -300,7 +302,7 @@ class Virtuoso:
         self.ini = self.directory / "virtuoso.ini"
         self.ini.write_text(_VIRTUOSO_INI.format(
             db=self.directory, sql_port=self.sql_port, http_port=self.http_port,
-            buffers=buffers, dirty=buffers * 3 // 4))
+            buffers=buffers, dirty=buffers * 3 // 4, result_rows=result_rows))
         self.process: subprocess.Popen | None = None
 
     def start(self, seconds: float = 60) -> Virtuoso:

@@ -66,6 +66,37 @@ def test_wrong_password_is_refused_without_showing_it(virtuoso, built_graph):
 
 
 
+def test_a_password_in_the_url_is_never_shown(virtuoso, built_graph):
+    secret = "In-The-Url-5c1e"
+    userinfo = virtuoso.url.replace("http://", f"http://dba:{secret}@")
+    done = load(userinfo + "/sparql-graph-crud-auth", built_graph.store)
+    assert done.returncode == 2
+    assert "answered HTTP 401" in done.stderr
+    assert secret not in done.stdout + done.stderr
+    app = pages_app(built_graph.build_dir, BACKEND=userinfo + "/sparql")
+    client = app.test_client()
+    answers = [client.get("/healthz"), client.get("/sparql", query_string={"query": "SELEKT"}),
+               client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o } LIMIT 1"}),
+               client.get("/metrics")]
+    assert [a.status_code for a in answers[:3]] == [200, 400, 200]
+    for answer in answers:
+        assert secret.encode() not in answer.data
+        assert not [v for v in answer.headers.values() if secret in v]
+
+
+def test_health_says_when_the_ini_cuts_results(built_graph, tmp_path):
+    problem = ("Virtuoso's ini cuts our results (MAX_RESULT_ROWS is 100000; set these above "
+               "it): [SPARQL] ResultSetMaxRows is 10000: every result is cut there, silently")
+    with Virtuoso(tmp_path / "debian-ini", PASSWORD, result_rows=10_000) as cut:
+        done = load(cut.store, built_graph.store, CREDENTIALS)
+        health = pages_app(built_graph.build_dir, BACKEND=cut.query).test_client().get(
+            "/healthz")
+    assert (done.returncode, done.stderr.splitlines()[-1]) == (
+        1, f"ruhrgraph load: loaded, but {problem}")
+    assert health.status_code == 503
+    assert health.get_json()["problem"] == problem
+
+
 def test_health_names_the_release(remote, built_graph):
     health = remote.get("/healthz")
     assert health.status_code == 200, health.data
