@@ -260,6 +260,10 @@ def test_a_remote_replica_keeps_its_release_when_current_moves(
     engine_url, engine = start_oxigraph(tmp_path / "engine")
     replica = None
     try:
+        loaded = subprocess.run(
+            [str(VENV_BIN / "ruhrgraph"), "load", "--to", engine_url + "/store", "--store",
+             str(built_graph.store)], capture_output=True, text=True, timeout=120)
+        assert loaded.returncode == 0, loaded.stderr
         replica = start_server(tmp_path, {
             "RUHRGRAPH_BACKEND": engine_url + "/query", "RUHRGRAPH_BUILD_DIR": str(build_dir),
             "RUHRGRAPH_STORE_DIR": "", "RUHRGRAPH_ACCESS_LOG": "0"}, workers=1)
