@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -80,3 +81,34 @@ def test_workers_end_with_their_server(server):
           f"workers {sorted(workers)} outlived their server", seconds=10)
     with pytest.raises(requests.ConnectionError):
         requests.get(server.url + "/healthz", timeout=2)
+
+
+def test_server_py_runs_under_gunicorn_with_its_settings(built_graph, tmp_path):
+    """`gunicorn -c python:ruhrgraph.web.ops.gunicorn_conf server:app` (docs/deploy.md)
+    starts with 2 workers and answers a query: the settings module names nothing that
+    gunicorn misreads as a setting."""
+    from conftest import ROOT, VENV_BIN
+    from proc import free_port, wait_http
+
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = {**os.environ, "RUHRGRAPH_BUILD_DIR": str(built_graph.build_dir),
+           "RUHRGRAPH_STORE_DIR": "", "RUHRGRAPH_ACCESS_LOG": "0",
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", "python:ruhrgraph.web.ops.gunicorn_conf",
+             "--bind", f"127.0.0.1:{port}", "--workers", "2", "server:app"], cwd=ROOT,
+            env=env, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_http(url + "/healthz", process, 60)
+        except RuntimeError:
+            raise AssertionError(log.read_text()) from None
+        answer = requests.get(url + "/sparql", params={"query": "ASK { ?s a ?c }"},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=10)
+        assert (answer.status_code, answer.json()["boolean"]) == (200, True)
+        assert len(_children(process.pid)) == 2
+    finally:
+        stop(process)

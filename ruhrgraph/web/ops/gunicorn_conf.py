@@ -7,7 +7,10 @@ requests take its workers (``docs/reliability.md``, *Hostile clients*).
 
 import os
 
-from ruhrgraph.web.ops import metrics, workers
+# gunicorn takes every module-level name as a setting: a module named ``workers`` would be
+# read as the worker count (and ``metrics`` kept out of its names for the same reason).
+from ruhrgraph.web.ops import metrics as _metrics
+from ruhrgraph.web.ops import workers as _workers
 
 worker_class = os.environ.get("RUHRGRAPH_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("RUHRGRAPH_THREADS", "8"))
@@ -26,8 +29,8 @@ proc_name = "ruhrgraph"
 
 
 def child_exit(server, worker):  # gunicorn hook
-    metrics.worker_exit(worker.pid)
+    _metrics.worker_exit(worker.pid)
 
 
 def post_fork(server, worker):  # gunicorn hook, in the new worker before it loads the app
-    workers.started()
+    _workers.started()
