@@ -13,6 +13,8 @@ nothing). Candidates:
 * ``granian-rsgi`` (prototype, ``bench/rsgi_wsgi_adapter.py``): granian's RSGI interface,
   the body read on the event loop under a deadline and a bound, then the WSGI app in a
   thread pool: what WSGI over granian cannot give (a body read deadline);
+* ``granian-unpinned``: the same with ``SERVER_PIN_CPUS=0`` (threads placed by the kernel
+  instead of each worker on a core of its own);
 * ``granian``: ``ruhrgraph serve`` as it runs now (granian's WSGI interface, the options of
   ``ruhrgraph.web.serving.server_options``).
 
@@ -111,6 +113,12 @@ class Servers:
             argv = [str(BIN / "ruhrgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
                     "--workers", str(self.workers), "--threads", str(self.granian_threads)]
             self._launch("granian", port, argv, self.env(), "/sparql", "/healthz")
+        if "granian-unpinned" in self.names:  # SERVER_PIN_CPUS off: the kernel places threads
+            port = self._port()
+            argv = [str(BIN / "ruhrgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
+                    "--workers", str(self.workers), "--threads", str(self.granian_threads)]
+            self._launch("granian-unpinned", port, argv,
+                         {**self.env(), "RUHRGRAPH_SERVER_PIN_CPUS": "0"}, "/sparql", "/healthz")
         if "granian-rsgi" in self.names:
             port = self._port()
             env = self.granian_env(port, store)

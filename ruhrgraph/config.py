@@ -129,6 +129,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Bytes at most of request line and headers together (granian's HTTP/1 buffer): "
             "431 beyond, within milliseconds; a request target over 65,534 bytes gets 414 "
             "whatever this says, so queries longer than that are sent by POST."),
+    Setting("SERVER_PIN_CPUS", True,
+            "Each worker of `ruhrgraph serve` runs on a core of its own when it runs 2 or "
+            "more workers and no more than there are cores: a query's hand-off between a "
+            "worker's threads costs ~20 us on one core, ~70 us between cores on a VM "
+            "(bench/README.md, *Serving*). Off: the kernel places the threads."),
     Setting("SERVER_BACKLOG", 1024, "Connections the kernel queues before granian accepts."),
     Setting("SERVER_BACKPRESSURE", 0,
             "Requests at most a worker handles at once (granian `--backpressure`); more wait "

@@ -65,6 +65,8 @@ def test_choose(explicit, cookie, accept, expected):
 def test_environ_locale_agrees():
     assert i18n.environ_locale({}) == "de"
     assert i18n.environ_locale({"QUERY_STRING": "query=x&lang=en"}) == "en"
+    assert i18n.environ_locale({"QUERY_STRING": "query=%3Flang&l%61ng=en"}) == "en"  # decoded
+    assert i18n.environ_locale({"QUERY_STRING": "query=lang%3Den&xlang=en"}) == "de"
     assert i18n.environ_locale({"HTTP_COOKIE": "a=b; lang=en"}) == "en"
     assert i18n.environ_locale({"HTTP_COOKIE": "lang=en", "QUERY_STRING": "lang=de"}) == "de"
     assert i18n.environ_locale({"HTTP_ACCEPT_LANGUAGE": "en-US"}) == "en"

@@ -112,3 +112,48 @@ def test_server_py_runs_under_gunicorn_with_its_settings(built_graph, tmp_path):
         assert len(_children(process.pid)) == 2
     finally:
         stop(process)
+
+
+def _cores(pid: int) -> set[frozenset[int]]:
+    """The CPU sets the threads of ``pid`` may run on."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found.add(frozenset(os.sched_getaffinity(int(task.name))))
+        except OSError:  # a thread that ended meanwhile
+            pass
+    return found
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: nothing to pin")
+def test_each_worker_runs_on_a_core_of_its_own_and_a_respawned_one_takes_the_freed_core(
+        server):
+    """SERVER_PIN_CPUS (on by default): every thread of a worker on one core, the two
+    workers on two cores; a worker started in the place of a killed one takes its core."""
+    main = server.process.pid
+    workers = _wait(lambda: len(_children(main)) == 2 and _children(main), "2 workers")
+    assert requests.get(server.url + "/sparql", params={"query": "ASK {}"},
+                        timeout=5).status_code == 200
+    held = {pid: _cores(pid) for pid in workers}
+    assert all(len(cores) == 1 and len(next(iter(cores))) == 1 for cores in held.values())
+    assert len(set().union(*held.values())) == 2, held
+    victim = min(workers)
+    os.kill(victim, signal.SIGKILL)
+    fresh = _wait(lambda: (c := _children(main) - {victim}) and len(c) == 2 and c,
+                  "no worker in the place of the killed one")
+    (newcomer,) = fresh - workers
+    _wait(lambda: _cores(newcomer) == held[victim], f"the new worker runs on {_cores(newcomer)}")
+    assert server.process.poll() is None
+
+
+def test_unpinned_workers_may_run_anywhere(built_graph, tmp_path):
+    running = start_server(tmp_path, {"RUHRGRAPH_BUILD_DIR": str(built_graph.build_dir),
+                                      "RUHRGRAPH_STORE_DIR": "", "RUHRGRAPH_ACCESS_LOG": "0",
+                                      "RUHRGRAPH_SERVER_PIN_CPUS": "0"})
+    try:
+        workers = _wait(lambda: len(_children(running.process.pid)) == 2
+                        and _children(running.process.pid), "2 workers")
+        everywhere = frozenset(os.sched_getaffinity(0))
+        assert {pid: _cores(pid) for pid in workers} == {pid: {everywhere} for pid in workers}
+    finally:
+        stop(running.process)

@@ -12,7 +12,9 @@ import json
 
 import pytest
 import requests
-from conftest import DATA, start_server
+from conftest import DATA, ROOT, start_server
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from proc import stop
 
 SELECT = "SELECT ?s ?t WHERE { ?s a ?t } ORDER BY ?s ?t LIMIT 3"
@@ -128,3 +130,44 @@ def test_timeout_met_on_the_lean_path_is_a_503_problem(server):  # last: the wor
         "status": 503, "title": "Query Timeout", "timeout": 2.0,
         "message": "the query did not finish within 2 s and was stopped; simplify it or "
                    "add a LIMIT"}
+
+
+_QUERYISH = "SELECT ?s{}<>:#\"'\n\t =&+%\\/xX09afAFgzé€😀"
+
+
+def _percent(text: str) -> str:
+    from urllib.parse import quote
+    return quote(text, safe="")
+
+
+@given(st.lists(st.one_of(
+    st.text(alphabet=_QUERYISH, max_size=12),
+    st.text(max_size=6).map(_percent),
+    st.sampled_from(["%", "%4", "%zz", "%%41", "\\%41", "%C3", "%C3%A9", "%FF", "+", "=",
+                     "&", "&&", "\\x41", "%5C", "é%41"])), max_size=12).map("".join))
+@settings(max_examples=2000, deadline=None)
+def test_the_lean_query_string_parser_gives_parse_qsl_s_pairs(text):
+    """The lean path's fast parser (``lean.parse_pairs``) agrees with the standard
+    ``parse_qsl(keep_blank_values=True, errors="strict")`` on every string: the same pairs,
+    or the same error for bytes that are not UTF-8."""
+    from urllib.parse import parse_qsl
+
+    from ruhrgraph.web.endpoint.lean import parse_pairs
+
+    try:
+        expected = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        with pytest.raises(UnicodeDecodeError):
+            parse_pairs(text)
+        return
+    assert parse_pairs(text) == expected
+
+
+def test_the_lean_parser_reads_a_canned_query_as_parse_qsl_does():
+    from urllib.parse import parse_qsl, urlencode
+
+    from ruhrgraph.web.endpoint.lean import parse_pairs
+
+    for path in sorted((ROOT / "queries").glob("*.rq")):
+        text = urlencode({"query": path.read_text(encoding="utf-8"), "format": "json"})
+        assert parse_pairs(text) == parse_qsl(text, keep_blank_values=True), path.name

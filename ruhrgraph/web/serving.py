@@ -26,6 +26,7 @@ Two things granian does not do as ``ruhrgraph serve`` needs, handled here:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterable
 
@@ -117,6 +118,9 @@ def server_options(settings: cfg.Settings, workers: int, threads: int) -> dict:
 
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve until SIGINT/SIGTERM (granian stops its workers, then returns)."""
+    from ruhrgraph.web.ops import workers as worker_life
+
+    os.environ[worker_life.WORKERS_ENV] = str(workers)  # inherited by every worker
     server = _Server(TARGET, address=host, port=port,
                      **server_options(cfg.load(), workers, threads))
     server.serve()

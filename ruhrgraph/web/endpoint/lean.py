@@ -21,6 +21,7 @@ no query is evaluated twice. Measured in ``bench/README.md`` (``serving_bench.py
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import logging
@@ -28,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from http import HTTPStatus
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from ruhrgraph.web.endpoint import negotiation, sparql
 from ruhrgraph.web.ops import hosts, metrics, monitoring
@@ -148,9 +149,43 @@ class LeanSparql:
 
 def _parse(text: str) -> list[tuple[str, str]]:
     try:
-        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        return parse_pairs(text)
     except (UnicodeDecodeError, ValueError):
         raise _Decline from None
+
+
+def parse_pairs(text: str) -> list[tuple[str, str]]:
+    """``parse_qsl(text, keep_blank_values=True, errors="strict")``, the same pairs, about
+    10x faster on a percent-encoded query (30 against 340 us for a 6 kB canned query: the
+    standard library decodes escape by escape in Python). Each percent escape becomes a
+    backslash-x escape (a backslash already there is doubled first) and the C escape
+    decoder of :mod:`codecs` makes the bytes;
+    text it does not take (raw non-ASCII, a broken escape) goes to ``parse_qsl`` itself.
+    Raises as ``parse_qsl`` does (``UnicodeDecodeError`` for bytes that are not UTF-8)."""
+    pairs = []
+    for field in text.split("&"):
+        if not field:
+            continue
+        name, _, value = field.partition("=")
+        pairs.append((_unquote(name), _unquote(value)))
+    return pairs
+
+
+def _unquote(text: str) -> str:
+    if "%" not in text and "+" not in text:
+        return text
+    text = text.replace("+", " ")
+    try:
+        raw = text.encode("ascii")
+    except UnicodeEncodeError:
+        return unquote(text, errors="strict")
+    if b"\\" in raw:
+        raw = raw.replace(b"\\", b"\\\\")
+    try:
+        decoded = codecs.escape_decode(raw.replace(b"%", b"\\x"))[0]
+    except ValueError:  # a '%' without two hex digits: kept as it is, as unquote does
+        return unquote(text, errors="strict")
+    return decoded.decode("utf-8")
 
 
 def _operation(params: list[tuple[str, str]]
