@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 
 import requests
@@ -35,6 +36,8 @@ from ruhrgraph.store import GRAPH, Result
 
 #: Triples per request when `ruhrgraph load` sends a large graph in parts.
 CHUNK_TRIPLES = 250_000
+#: Times one part is sent when the engine says it rolled it back and it may be sent again.
+WRITE_ATTEMPTS = 4
 
 _ACCEPT = {GRAPH: "application/n-triples",
            "bindings": "application/sparql-results+json, application/sparql-results+xml;q=0.9"}
@@ -213,8 +216,13 @@ def push(read_store: store.ReadStore, engine: Engine, build_id: str, timeout: fl
             size = 0
             for number, body in enumerate(bodies):
                 send = session.put if number == 0 else session.post
-                response = send(target, data=engine.encode(body), timeout=timeout,
-                                headers={"Content-Type": "application/n-triples"})
+                for attempt in range(WRITE_ATTEMPTS):
+                    response = send(target, data=engine.encode(body), timeout=timeout,
+                                    headers={"Content-Type": "application/n-triples"})
+                    if response.status_code in (200, 201, 204) or \
+                            not engine.retry_after(response):
+                        break
+                    time.sleep(0.5 * (attempt + 1))
                 if response.status_code not in (200, 201, 204):
                     raise RemoteError(f"{'PUT' if number == 0 else 'POST'} "
                                       f"{redact(target)} answered HTTP "

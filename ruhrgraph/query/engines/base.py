@@ -123,6 +123,12 @@ class Engine:
         """N-Triples as this engine must store them to give back the same terms."""
         return ntriples
 
+    def retry_after(self, response: requests.Response) -> bool:
+        """Whether a failed write should be sent again as it was (the engine rolled it back
+        and says so, e.g. a deadlock between its own threads); writes of triples are
+        idempotent (a graph is a set), so sending one twice changes nothing."""
+        return False
+
     def graph_target(self, graph: str) -> str:
         url = self.store_url
         return url + ("&" if "?" in url else "?") + urllib.parse.urlencode(

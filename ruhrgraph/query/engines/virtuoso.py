@@ -25,7 +25,9 @@ Write side: the Graph Store at ``/sparql-graph-crud-auth`` (``graph-uri=``) and 
 at ``/sparql-auth``, both behind HTTP digest authentication (a user with the
 ``SPARQL_UPDATE`` role, e.g. ``dba``). One update request is one transaction; readers read
 committed data (Virtuoso's default isolation), so a query sees the old graphs or the new ones,
-except one that is running across the commit itself, which may read some of each.
+except one that is running across the commit itself, which may read some of each. A large
+``POST`` can fail with ``SR172: Transaction deadlocked`` (rolled back): it is sent again
+(:meth:`Virtuoso.retry_after`).
 """
 
 from __future__ import annotations
@@ -100,6 +102,13 @@ class Virtuoso(Engine):
 
     def encode(self, ntriples: bytes) -> bytes:
         return ntriples.replace(_WKT_OUT, _WKT_IN)
+
+    def retry_after(self, response: requests.Response) -> bool:
+        # "SR172: Transaction deadlocked" (SQL state 40001): its insert threads deadlocked
+        # and it rolled the request back (seen on a 250,000-triple POST at x100); its own
+        # documentation's remedy is to run the transaction again.
+        return response.status_code == 500 and ("40001" in response.text
+                                                or "SR172" in response.text)
 
     def configuration_problem(self, session: requests.Session, max_rows: int) -> str:
         problems = []
