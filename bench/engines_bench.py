@@ -2,7 +2,7 @@
 and latency (p50/p99) and throughput of the canned mix through `ruhrgraph serve`.
 
     python bench/engines_bench.py [--scales 1,100] [--seconds 20] [--clients 4]
-        [--workers 2]
+        [--workers 2] [--engines oxigraph,virtuoso] [--max-query-seconds 5]
 
 For each scale: `ruhrgraph build --scale N` into a temporary directory; then for each engine
 (the Oxigraph server, Virtuoso 7 from Debian's package, each started fresh on 127.0.0.1 with
@@ -185,6 +185,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-query-seconds", type=float, default=5.0)
+    parser.add_argument("--engines", default="oxigraph,virtuoso")
     args = parser.parse_args()
     figures: dict = {"clients": args.clients, "workers": args.workers,
                      "seconds": args.seconds, "max_query_seconds": args.max_query_seconds,
@@ -205,6 +206,8 @@ def main() -> int:
                 stop(process)
             print(f"x{scale} embedded: {row['embedded']}", flush=True)
             for engine, start in engines(tmp):
+                if engine not in args.engines.split(","):
+                    continue
                 store_url, query_url, pid, halt = start()
                 try:
                     row[engine] = load(store_url, store, pid)
@@ -220,7 +223,8 @@ def main() -> int:
     figures["loadavg"] = os.getloadavg()
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    (out / "engines.json").write_text(json.dumps(figures, indent=1) + "\n")
+    (out / f"engines-{args.engines.replace(',', '-')}-{args.scales.replace(',', '-')}.json"
+     ).write_text(json.dumps(figures, indent=1) + "\n")
     print(json.dumps(figures, indent=1))
     return 0
 
