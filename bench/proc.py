@@ -269,6 +269,7 @@ DirsAllowed = {db}
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 ThreadsPerQuery = 2
+TransactionAfterImageLimit = 1500000000
 MaxSortedTopRows = 1000000
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}

@@ -226,7 +226,7 @@ def push(read_store: store.ReadStore, engine: Engine, build_id: str, timeout: fl
                 if response.status_code not in (200, 201, 204):
                     raise RemoteError(f"{'PUT' if number == 0 else 'POST'} "
                                       f"{redact(target)} answered HTTP "
-                                      f"{response.status_code}: "
+                                      f"{response.status_code}: {engine.write_hint(response)}"
                                       + redact(response.text.strip()[:500]))
                 size += len(body)
             sent.append((graph, size))

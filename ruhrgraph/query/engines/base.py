@@ -140,7 +140,13 @@ class Engine:
                                 timeout=timeout)
         if response.status_code not in (200, 204):
             raise RemoteError(f"the update at {redact(self.update_url)} answered HTTP "
-                              f"{response.status_code}: {_excerpt(response)}")
+                              f"{response.status_code}: {self.write_hint(response)}"
+                              f"{_excerpt(response)}")
+
+    def write_hint(self, response: requests.Response) -> str:
+        """What to change when a failed write is the engine's configuration (a sentence
+        ending in '; ' put before its own error text), or ''."""
+        return ""
 
     def switch(self, moves: Iterable[tuple[str, str]]) -> str:
         """The update that replaces each graph by its staging graph, all at once."""

@@ -110,6 +110,13 @@ class Virtuoso(Engine):
         return response.status_code == 500 and ("40001" in response.text
                                                 or "SR172" in response.text)
 
+    def write_hint(self, response: requests.Response) -> str:
+        if "SR325" in response.text:  # the switch is one transaction: its log must hold it
+            return ("the switch of the release is one transaction, larger than Virtuoso's "
+                    "[Parameters] TransactionAfterImageLimit (50,000,000 bytes unless set): "
+                    "raise it in virtuoso.ini above the release's size (docs/deploy.md); ")
+        return ""
+
     def configuration_problem(self, session: requests.Session, max_rows: int) -> str:
         problems = []
         for section, item, what in _LIMITS:
