@@ -20,8 +20,13 @@ DEADLOCK = (b"<html><body><h1>HTTP/1.1 500 Request Failed</h1><h3>Error 40001</h
             b"<xmp>SR172: Transaction deadlocked</xmp></body></html>")
 
 
+TOO_BIG = (b"Virtuoso 40005 Error SR325: Transaction aborted because it's log after image "
+           b"size went above the limit")
+
+
 class _Engine(http.server.BaseHTTPRequestHandler):
     failures = 0  # writes still to answer with a deadlock
+    switch_fails = False  # the update (the switch) answers SR325
     writes: ClassVar[list[str]] = []
 
     def _write(self) -> None:
@@ -34,6 +39,12 @@ class _Engine(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(DEADLOCK)))
             self.end_headers()
             self.wfile.write(DEADLOCK)
+            return
+        if self.path.startswith("/sparql-auth") and type(self).switch_fails:
+            self.send_response(500)
+            self.send_header("Content-Length", str(len(TOO_BIG)))
+            self.end_headers()
+            self.wfile.write(TOO_BIG)
             return
         self.send_response(201 if self.command == "PUT" else 200)
         self.send_header("Content-Length", "0")
@@ -49,7 +60,7 @@ class _Engine(http.server.BaseHTTPRequestHandler):
 def engine_url():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Engine)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    _Engine.writes = []
+    _Engine.writes, _Engine.switch_fails = [], False
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
@@ -80,3 +91,15 @@ def test_another_engine_s_500_is_not_retried(engine_url, built_graph):
     with pytest.raises(RemoteError, match="answered HTTP 500"):
         remote.push(ReadStore.open(built_graph.store), Engine.at(engine_url + "/store"), "b1")
     assert len(_Engine.writes) == 1
+
+
+def test_a_switch_over_virtuoso_s_log_limit_names_the_setting(engine_url, built_graph):
+    _Engine.failures, _Engine.switch_fails = 0, True
+    with pytest.raises(RemoteError) as raised:
+        remote.push(ReadStore.open(built_graph.store), Virtuoso.at(engine_url + "/sparql"),
+                    "b1")
+    assert str(raised.value) == (
+        f"the update at {engine_url}/sparql-auth answered HTTP 500: the switch of the "
+        "release is one transaction, larger than Virtuoso's [Parameters] "
+        "TransactionAfterImageLimit (50,000,000 bytes unless set): raise it in virtuoso.ini "
+        "above the release's size (docs/deploy.md); " + TOO_BIG.decode())
