@@ -13,6 +13,8 @@ nothing). Candidates:
 * ``granian-rsgi`` (prototype, ``bench/rsgi_wsgi_adapter.py``): granian's RSGI interface,
   the body read on the event loop under a deadline and a bound, then the WSGI app in a
   thread pool: what WSGI over granian cannot give (a body read deadline);
+* ``granian-hello``: ``bench/hello_wsgi.py`` (answers ``true``, nothing else) under granian
+  with the same flags: what granian's WSGI interface costs any Python app;
 * ``granian-unpinned``: the same with ``SERVER_PIN_CPUS=0`` (threads placed by the kernel
   instead of each worker on a core of its own);
 * ``granian``: ``ruhrgraph serve`` as it runs now (granian's WSGI interface, the options of
@@ -113,6 +115,13 @@ class Servers:
             argv = [str(BIN / "ruhrgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
                     "--workers", str(self.workers), "--threads", str(self.granian_threads)]
             self._launch("granian", port, argv, self.env(), "/sparql", "/healthz")
+        if "granian-hello" in self.names:  # the floor: bench/hello_wsgi.py on granian
+            port = self._port()
+            argv = [a for a in self.granian_argv(port) if a != "ruhrgraph.web:create_app"]
+            argv.remove("--factory")
+            env = {**self.env(), "PYTHONPATH": str(HERE)}
+            self._launch("granian-hello", port, [*argv, "hello_wsgi:app"], env, "/sparql",
+                         "/sparql")
         if "granian-unpinned" in self.names:  # SERVER_PIN_CPUS off: the kernel places threads
             port = self._port()
             argv = [str(BIN / "ruhrgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
