@@ -18,6 +18,8 @@ from ruhrgraph.query.engines.base import (
     RemoteSyntaxError,
     RemoteTimeout,
     redact,
+    sort_bindings,
+    split_order,
     staging_graph,
 )
 from ruhrgraph.query.engines.oxigraph import OxigraphServer
@@ -52,4 +54,4 @@ def engine_for(url: str, name: str = "auto", *, user: str = "", password: str = 
 
 __all__ = ["ENGINES", "STAGING", "Engine", "OxigraphServer", "RemoteError",
            "RemoteSyntaxError", "RemoteTimeout", "Virtuoso", "detect", "engine_for",
-           "redact", "staging_graph"]
+           "redact", "sort_bindings", "split_order", "staging_graph"]

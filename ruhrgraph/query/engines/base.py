@@ -11,12 +11,15 @@ its engine does differently (:mod:`.virtuoso`, :mod:`.oxigraph`).
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 import requests
+
+from ruhrgraph.namespaces import XSD
 
 #: Graph IRIs a load writes into before it switches them in (never shown to a reader).
 STAGING = "urn:ruhrgraph:staging:"
@@ -117,6 +120,13 @@ class Engine:
     def fix_graph(self, body: bytes, media_type: str) -> bytes:
         return body
 
+    def unordered(self, query: str, response: requests.Response
+                  ) -> tuple[str, list[tuple[str, bool]]] | None:
+        """When the engine refused ``query`` for a limit of its own sort (not of the query):
+        the query without its final ``ORDER BY`` and the keys to sort its answer by here
+        (:func:`sort_bindings`); None: the refusal stands."""
+        return None
+
     # --- the write side ------------------------------------------------------------------
 
     def encode(self, ntriples: bytes) -> bytes:
@@ -164,3 +174,55 @@ class Engine:
 def _excerpt(response: requests.Response) -> str:
     """The start of an engine's error text, without credentials a URL in it may carry."""
     return redact(response.text.strip()[:500])
+
+
+_ORDER_KEY = r"(?:(?:ASC|DESC)\s*\(\s*\?\w+\s*\)|\?\w+)"
+_FINAL_ORDER = re.compile(r"\bORDER\s+BY((?:\s*" + _ORDER_KEY + r")+)\s*$", re.IGNORECASE)
+_KEY = re.compile(r"(ASC|DESC)?\s*\(?\s*\?(\w+)", re.IGNORECASE)
+
+
+def split_order(query: str) -> tuple[str, list[tuple[str, bool]]] | None:
+    """``query`` without a final ``ORDER BY`` of plain variables (``?v``, ``ASC(?v)``,
+    ``DESC(?v)``; nothing after it, so no LIMIT or OFFSET depends on the order) and its keys
+    as (variable, descending); None for any other query."""
+    found = _FINAL_ORDER.search(query)
+    if found is None or query.rfind("}") > found.start():  # an ORDER BY of a sub-query
+        return None
+    keys = [(name, (word or "").upper() == "DESC")
+            for word, name in _KEY.findall(found.group(1))]
+    return query[:found.start()].rstrip(), keys
+
+
+_NUMERIC = {XSD + name for name in (
+    "integer", "decimal", "double", "float", "int", "long", "short", "byte",
+    "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
+    "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+
+
+def _order_value(term: dict | None) -> tuple:
+    """A term's place in SPARQL's ``ORDER BY`` (SPARQL 1.1 §15.1): unbound, blank nodes,
+    IRIs, then literals; numbers by value before other literals, which go by their text."""
+    if term is None:
+        return (0,)
+    kind = term.get("type")
+    if kind == "bnode":
+        return (1, term["value"])
+    if kind == "uri":
+        return (2, term["value"])
+    if term.get("datatype") in _NUMERIC:
+        try:
+            return (3, float(term["value"]), "")
+        except ValueError:
+            pass
+    return (4, 0.0, term["value"])
+
+
+def sort_bindings(body: bytes, keys: list[tuple[str, bool]]) -> bytes:
+    """A SPARQL JSON results document with its rows in the order of ``keys`` (stable: sorted
+    by the last key first)."""
+    document = json.loads(body)
+    rows = document["results"]["bindings"]
+    for name, descending in reversed(keys):
+        rows.sort(key=lambda row, n=name: _order_value(row.get(n)), reverse=descending)
+    document["results"]["ordered"] = True
+    return json.dumps(document).encode()
