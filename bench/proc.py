@@ -93,12 +93,14 @@ def naming(text: str) -> list[int]:
     return found
 
 
-def wait_for(condition, message: str, seconds: float = 30) -> None:
-    """Return once ``condition()`` is true; AssertionError(``message``) after ``seconds``."""
+def wait_for(condition, message: str, seconds: float = 30):
+    """``condition()``'s value once it is true; AssertionError(``message``) after
+    ``seconds``."""
     deadline = time.monotonic() + seconds
-    while not condition():
+    while not (value := condition()):
         assert time.monotonic() < deadline, message
         time.sleep(0.05)
+    return value
 
 
 def stop_group(process: subprocess.Popen) -> None:

@@ -110,11 +110,15 @@ class Servers:
                           f"127.0.0.1:{port}", "--workers", str(self.workers),
                           "ruhrgraph.web:create_app()"], env, "/sparql", "/healthz",
                          pass_fds=(self.hold.fd,) if self.hold else ())
-        if "granian" in self.names:
-            port = self._port()
-            argv = [str(BIN / "ruhrgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
-                    "--workers", str(self.workers), "--threads", str(self.granian_threads)]
-            self._launch("granian", port, argv, self.env(), "/sparql", "/healthz")
+        serve = {"granian": {}, "granian-unpinned": {"RUHRGRAPH_SERVER_PIN_CPUS": "0"}}
+        for name, settings in serve.items():  # `ruhrgraph serve`, as it runs, and unpinned
+            if name in self.names:
+                port = self._port()
+                argv = [str(BIN / "ruhrgraph"), "serve", "--host", "127.0.0.1", "--port",
+                        str(port), "--workers", str(self.workers), "--threads",
+                        str(self.granian_threads)]
+                self._launch(name, port, argv, {**self.env(), **settings}, "/sparql",
+                             "/healthz")
         if "granian-hello" in self.names:  # the floor: bench/hello_wsgi.py on granian
             port = self._port()
             argv = [a for a in self.granian_argv(port) if a != "ruhrgraph.web:create_app"]
@@ -122,12 +126,6 @@ class Servers:
             env = {**self.env(), "PYTHONPATH": str(HERE)}
             self._launch("granian-hello", port, [*argv, "hello_wsgi:app"], env, "/sparql",
                          "/sparql")
-        if "granian-unpinned" in self.names:  # SERVER_PIN_CPUS off: the kernel places threads
-            port = self._port()
-            argv = [str(BIN / "ruhrgraph"), "serve", "--host", "127.0.0.1", "--port", str(port),
-                    "--workers", str(self.workers), "--threads", str(self.granian_threads)]
-            self._launch("granian-unpinned", port, argv,
-                         {**self.env(), "RUHRGRAPH_SERVER_PIN_CPUS": "0"}, "/sparql", "/healthz")
         if "granian-rsgi" in self.names:
             port = self._port()
             env = self.granian_env(port, store)

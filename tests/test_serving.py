@@ -12,33 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 from conftest import start_server
-from proc import stop
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found.update(int(p) for p in text)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-def _wait(condition, what: str, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(what)
+from proc import alive, children, stop, wait_for
 
 
 @pytest.fixture
@@ -54,11 +28,11 @@ def test_a_worker_that_ends_again_soon_after_its_respawn_is_replaced(server):
     respawned exits within 5.5 s; ours end themselves on purpose (timeouts, memory cap), so
     the window is narrowed to 1 s: a worker killed 2.5 s after its respawn is replaced too."""
     main = server.process.pid
-    workers = _wait(lambda: len(_children(main)) == 2 and _children(main), "2 workers")
+    workers = wait_for(lambda: len(set(children(main))) == 2 and set(children(main)), "2 workers")
     victim = min(workers)
     for _ in range(3):
         os.kill(victim, signal.SIGKILL)
-        fresh = _wait(lambda v=victim: (c := _children(main) - {v}) and len(c) == 2 and c,
+        fresh = wait_for(lambda v=victim: (c := set(children(main)) - {v}) and len(c) == 2 and c,
                       "no worker started in the place of the killed one")
         (victim,) = fresh - workers
         workers = fresh
@@ -74,11 +48,11 @@ def test_workers_end_with_their_server(server):
     """Killed without a chance to stop its workers (SIGKILL, the OOM killer), the server
     leaves none behind holding the port and the store (PR_SET_PDEATHSIG)."""
     main = server.process.pid
-    workers = _wait(lambda: len(_children(main)) == 2 and _children(main), "2 workers")
+    workers = wait_for(lambda: len(set(children(main))) == 2 and set(children(main)), "2 workers")
     os.kill(main, signal.SIGKILL)
     server.process.wait(timeout=10)
-    _wait(lambda: not any(_alive(p) for p in workers),
-          f"workers {sorted(workers)} outlived their server", seconds=10)
+    wait_for(lambda: not any(alive(p) for p in workers),
+             f"workers {sorted(workers)} outlived their server", seconds=10)
     with pytest.raises(requests.ConnectionError):
         requests.get(server.url + "/healthz", timeout=2)
 
@@ -109,7 +83,7 @@ def test_server_py_runs_under_gunicorn_with_its_settings(built_graph, tmp_path):
         answer = requests.get(url + "/sparql", params={"query": "ASK { ?s a ?c }"},
                               headers={"Accept": "application/sparql-results+json"}, timeout=10)
         assert (answer.status_code, answer.json()["boolean"]) == (200, True)
-        assert len(_children(process.pid)) == 2
+        assert len(set(children(process.pid))) == 2
     finally:
         stop(process)
 
@@ -131,7 +105,7 @@ def test_each_worker_runs_on_a_core_of_its_own_and_a_respawned_one_takes_the_fre
     """SERVER_PIN_CPUS (on by default): every thread of a worker on one core, the two
     workers on two cores; a worker started in the place of a killed one takes its core."""
     main = server.process.pid
-    workers = _wait(lambda: len(_children(main)) == 2 and _children(main), "2 workers")
+    workers = wait_for(lambda: len(set(children(main))) == 2 and set(children(main)), "2 workers")
     assert requests.get(server.url + "/sparql", params={"query": "ASK {}"},
                         timeout=5).status_code == 200
     held = {pid: _cores(pid) for pid in workers}
@@ -139,10 +113,11 @@ def test_each_worker_runs_on_a_core_of_its_own_and_a_respawned_one_takes_the_fre
     assert len(set().union(*held.values())) == 2, held
     victim = min(workers)
     os.kill(victim, signal.SIGKILL)
-    fresh = _wait(lambda: (c := _children(main) - {victim}) and len(c) == 2 and c,
+    fresh = wait_for(lambda: (c := set(children(main)) - {victim}) and len(c) == 2 and c,
                   "no worker in the place of the killed one")
     (newcomer,) = fresh - workers
-    _wait(lambda: _cores(newcomer) == held[victim], f"the new worker runs on {_cores(newcomer)}")
+    wait_for(lambda: _cores(newcomer) == held[victim],
+             f"the new worker runs on {_cores(newcomer)}")
     assert server.process.poll() is None
 
 
@@ -151,8 +126,8 @@ def test_unpinned_workers_may_run_anywhere(built_graph, tmp_path):
                                       "RUHRGRAPH_STORE_DIR": "", "RUHRGRAPH_ACCESS_LOG": "0",
                                       "RUHRGRAPH_SERVER_PIN_CPUS": "0"})
     try:
-        workers = _wait(lambda: len(_children(running.process.pid)) == 2
-                        and _children(running.process.pid), "2 workers")
+        workers = wait_for(lambda: len(set(children(running.process.pid))) == 2
+                        and set(children(running.process.pid)), "2 workers")
         everywhere = frozenset(os.sched_getaffinity(0))
         assert {pid: _cores(pid) for pid in workers} == {pid: {everywhere} for pid in workers}
     finally:

@@ -40,6 +40,7 @@ CHUNK_TRIPLES = 250_000
 #: Times one part is sent when the engine says it rolled it back and it may be sent again.
 WRITE_ATTEMPTS = 4
 
+_JSON = "application/sparql-results+json"  # what sort_bindings reads
 _ACCEPT = {GRAPH: "application/n-triples",
            "bindings": "application/sparql-results+json, application/sparql-results+xml;q=0.9"}
 
@@ -90,13 +91,14 @@ class RemoteBackend:
         based = bool(base_iri) and store.valid_iri(base_iri)
         if based:
             query = f"BASE <{base_iri}>\n{query}"
-        response = self._post(query, form, default_graphs, named_graphs, has_dataset, kind)
+        response = self._post(query, form, default_graphs, named_graphs, has_dataset,
+                              _ACCEPT[kind])
         order = None
         if response.status_code != 200 and kind != GRAPH:
             order = self.engine.unordered(query, response)
             if order is not None:  # the engine's sort failed: the rows are sorted here
                 response = self._post(order[0], form, default_graphs, named_graphs,
-                                      has_dataset, "sorted here")
+                                      has_dataset, _JSON)
         if response.status_code == 400:
             message = redact(response.text.strip()[:2000]) or "bad query"
             if based:
@@ -121,10 +123,9 @@ class RemoteBackend:
         return store.parse_remote(kind, body, media_type, max_rows)
 
     def _post(self, query: str, form, default_graphs, named_graphs, has_dataset: bool,
-              kind: str) -> requests.Response:
+              accept: str) -> requests.Response:
         data = self.engine.query_fields(query, form, default_graphs, named_graphs,
                                         self.dataset, has_dataset, self.timeout)
-        accept = _ACCEPT.get(kind, "application/sparql-results+json")  # JSON to sort
         try:
             return self._session().post(self.url, data=data, headers={"Accept": accept},
                                         timeout=(5, self.timeout))
